@@ -1,0 +1,10 @@
+export { ConfigError, envVar, readEnv } from './config/env';
+export { createLogger, type Logger } from './logging/logger';
+export * from './contract/limits';
+export * from './contract/ingest-message';
+export * from './contract/transaction-id';
+export * from './contract/sqs-decoder';
+export * from './records/records.table';
+export * from './records/database';
+export * from './records/records.repository';
+export { migrateToLatest, MigrationError } from './records/migrator';

@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
+import * as createRecords from './migrations/2026_11_24_000000_create_records';
+
+/** Every migration, in order. Listed in code (not read from disk) so bundles such as the Lambda carry them. */
+const MIGRATIONS: Record<string, Migration> = {
+  '2026_11_24_000000_create_records': createRecords,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export class MigrationError extends Error {
+  constructor(message: string, readonly results: MigrationResultSet['results']) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+/** Applies every pending migration. Kysely holds an advisory lock, so concurrent runs are safe. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MigrationError(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, results);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,53 @@
+import { sql, type Kysely } from 'kysely';
+import type { IngestMessage } from '../contract/ingest-message';
+import type { Database } from './records.table';
+
+/**
+ * Stores messages in one statement. A transaction id already stored is skipped, so redelivery
+ * never writes a record twice. Returns the ids this call inserted.
+ */
+export async function insertRecords(db: Kysely<Database>, messages: readonly IngestMessage[]): Promise<Set<string>> {
+  if (messages.length === 0) return new Set();
+  const rows = await db
+    .insertInto('records')
+    .values(
+      messages.map((m) => ({
+        transaction_id: m.transactionId,
+        topic: m.topic,
+        message: m.messageJson,
+        content_type: m.contentType,
+        attributes: JSON.stringify(m.attributes),
+        schema_version: m.schemaVersion,
+        published_at: m.publishedAt,
+      })),
+    )
+    .onConflict((oc) => oc.column('transaction_id').doNothing())
+    .returning('transaction_id')
+    .execute();
+  return new Set(rows.map((r) => r.transaction_id));
+}
+
+/** A stored record with its JSON columns as text, ready to be passed through without re-parsing. */
+export interface StoredRecordText {
+  transaction_id: string;
+  topic: string;
+  message: string;
+  attributes: string;
+  published_at: Date;
+  received_at: Date;
+}
+
+export async function findRecordById(db: Kysely<Database>, transactionId: string): Promise<StoredRecordText | undefined> {
+  return db
+    .selectFrom('records')
+    .select([
+      'transaction_id',
+      'topic',
+      sql<string>`message::text`.as('message'),
+      sql<string>`attributes::text`.as('attributes'),
+      'published_at',
+      'received_at',
+    ])
+    .where('transaction_id', '=', transactionId)
+    .executeTakeFirst();
+}

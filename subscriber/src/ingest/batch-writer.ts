@@ -1,0 +1,66 @@
+import type { IngestMessage } from '@pubsub-ingest/common';
+import type { IngestOutcome } from './ingest-core';
+
+export interface BatchWriterOptions {
+  /** Most messages in one statement. */
+  maxBatch: number;
+  /** How long the first message of a batch may wait for more. */
+  lingerMs: number;
+  /** Statements in flight at once (at most the pool size). */
+  concurrency: number;
+}
+
+interface Pending {
+  message: IngestMessage;
+  resolve: (outcome: IngestOutcome) => void;
+}
+
+/**
+ * Gathers the messages of every poller into large statements: a batch is written when it is full,
+ * when its first message has waited `lingerMs`, or as soon as a writer frees up while messages wait.
+ */
+export class BatchWriter {
+  private pending: Pending[] = [];
+  private active = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: (messages: IngestMessage[]) => Promise<IngestOutcome[]>,
+    private readonly options: BatchWriterOptions,
+    private readonly onBatch: (size: number) => void = () => undefined,
+  ) {}
+
+  write(messages: readonly IngestMessage[]): Promise<IngestOutcome[]> {
+    const outcomes = messages.map((message) => new Promise<IngestOutcome>((resolve) => this.pending.push({ message, resolve })));
+    if (this.pending.length >= this.options.maxBatch) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs);
+    return Promise.all(outcomes);
+  }
+
+  get waiting(): number {
+    return this.pending.length;
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.pending.length > 0 && this.active < this.options.concurrency) {
+      const batch = this.pending.splice(0, this.options.maxBatch);
+      this.active++;
+      void this.run(batch);
+    }
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    this.onBatch(batch.length);
+    let outcomes: IngestOutcome[];
+    try {
+      outcomes = await this.store(batch.map((p) => p.message));
+    } catch (err) {
+      outcomes = batch.map(() => ({ status: 'retry', reason: err instanceof Error ? err.message : String(err) }));
+    }
+    batch.forEach((p, i) => p.resolve(outcomes[i]!));
+    this.active--;
+    if (this.pending.length > 0) this.flush();
+  }
+}

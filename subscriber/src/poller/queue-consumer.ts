@@ -1,0 +1,227 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { decodeQueuedMessage, queuedMessageOf, type IngestMessage, type Logger } from '@pubsub-ingest/common';
+import type { BatchWriter } from '../ingest/batch-writer';
+import type { IngestOutcome } from '../ingest/ingest-core';
+import type { SubscriberMetrics } from '../metrics';
+import { deleteMessages } from './delete-messages';
+import { VisibilityKeeper } from './visibility-keeper';
+
+export interface QueueConsumerOptions {
+  queueUrl: string;
+  /** Concurrent long-polls. */
+  pollers: number;
+  /** Seconds a ReceiveMessage waits for messages (20 is the SQS maximum and the cheapest). */
+  waitSeconds: number;
+  /** Messages per ReceiveMessage (at most 10). */
+  maxMessages: number;
+  /** Seconds a received message stays invisible; extended while it waits. */
+  visibilityTimeoutSeconds: number;
+  /** Received and unacknowledged messages at most; pollers pause above it (backpressure). */
+  maxInFlight: number;
+}
+
+interface Received {
+  sqs: Message & { MessageId: string; ReceiptHandle: string };
+  message: IngestMessage;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Long-polls the queue with several pollers and feeds a shared batch writer. A message is deleted
+ * only after the statement that stored it committed; invalid ones stay for the DLQ; while the
+ * database is down, messages are held (visibility extended) and retried, and polling pauses.
+ */
+export class QueueConsumer {
+  private stopping = false;
+  private readonly abort = new AbortController();
+  private readonly groups = new Set<Promise<void>>();
+  private readonly keeper: VisibilityKeeper;
+  private inFlight = 0;
+  private capacityWaiters: (() => void)[] = [];
+  private databaseFailures = 0;
+  private pollers: Promise<void>[] = [];
+  /** Messages already released from the in-flight count, so a message is never counted out twice. */
+  private readonly settled = new WeakSet<Message>();
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly writer: BatchWriter,
+    private readonly options: QueueConsumerOptions,
+    private readonly metrics: SubscriberMetrics,
+    private readonly logger: Logger,
+  ) {
+    this.keeper = new VisibilityKeeper(sqs, options.queueUrl, options.visibilityTimeoutSeconds, logger, () =>
+      metrics.sqsErrors.inc({ operation: 'ChangeMessageVisibilityBatch' }),
+    );
+  }
+
+  start(): void {
+    this.pollers = Array.from({ length: this.options.pollers }, (_, i) => this.poll(i));
+  }
+
+  get running(): boolean {
+    return this.pollers.length > 0 && !this.stopping;
+  }
+
+  /** Stops polling, finishes and acknowledges every message held, then resolves. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.abort.abort();
+    this.releaseCapacityWaiters();
+    await Promise.allSettled(this.pollers);
+    while (this.groups.size > 0) await Promise.allSettled([...this.groups]);
+    this.keeper.stop();
+  }
+
+  private async poll(poller: number): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      await this.waitForCapacity();
+      if (this.databaseFailures > 0) await this.sleep(backoff(this.databaseFailures));
+      if (this.stopping) break;
+      let messages: Message[];
+      try {
+        const result = await this.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: this.options.queueUrl,
+            MaxNumberOfMessages: this.options.maxMessages,
+            WaitTimeSeconds: this.options.waitSeconds,
+            VisibilityTimeout: this.options.visibilityTimeoutSeconds,
+            MessageAttributeNames: ['All'],
+            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+          }),
+          { abortSignal: this.abort.signal },
+        );
+        messages = result.Messages ?? [];
+        failures = 0;
+      } catch (err) {
+        if (this.stopping) break;
+        failures++;
+        this.metrics.sqsErrors.inc({ operation: 'ReceiveMessage' });
+        this.logger.warn({ err, poller, failures }, 'receive failed; backing off');
+        await this.sleep(backoff(failures));
+        continue;
+      }
+      if (messages.length > 0) this.track(this.handle(messages));
+    }
+  }
+
+  private track(group: Promise<void>): void {
+    this.groups.add(group);
+    void group.finally(() => this.groups.delete(group));
+  }
+
+  private async handle(messages: Message[]): Promise<void> {
+    const held = messages.filter((m): m is Received['sqs'] => !!m.ReceiptHandle && !!m.MessageId);
+    this.changeInFlight(held.length);
+    this.keeper.hold(held.map((m) => ({ id: m.MessageId, receiptHandle: m.ReceiptHandle })));
+    try {
+      const valid: Received[] = [];
+      for (const sqs of held) {
+        const decoded = decodeQueuedMessage(queuedMessageOf(sqs));
+        if (decoded.ok) {
+          valid.push({ sqs, message: decoded.message });
+        } else {
+          this.metrics.messages.inc({ outcome: 'invalid' });
+          this.logger.error(
+            { messageId: sqs.MessageId, receiveCount: sqs.Attributes?.ApproximateReceiveCount, reason: decoded.reason },
+            'invalid message left on the queue for the dead-letter queue',
+          );
+          this.settle([sqs]);
+        }
+      }
+      await this.store(valid);
+    } finally {
+      this.settle(held);
+    }
+  }
+
+  /** Writes until every message is stored, rejected, or shutdown gives up on the rest (they are redelivered). */
+  private async store(pending: Received[]): Promise<void> {
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const outcomes = await this.writer.write(pending.map((p) => p.message));
+      this.metrics.record(outcomes);
+      const done = pending.filter((_, i) => outcomes[i]!.status !== 'retry');
+      const retry = pending.filter((_, i) => outcomes[i]!.status === 'retry');
+      await this.acknowledge(done, outcomes.filter((o) => o.status !== 'retry'));
+
+      if (retry.length === 0) {
+        this.databaseFailures = 0;
+        return;
+      }
+      this.databaseFailures = Math.max(this.databaseFailures, attempt);
+      const reason = (outcomes.find((o) => o.status === 'retry') as { reason: string }).reason;
+      if (this.stopping) {
+        this.logger.warn({ count: retry.length, reason }, 'database unavailable at shutdown; messages left for redelivery');
+        return;
+      }
+      this.logger.warn({ count: retry.length, attempt, reason }, 'database unavailable; holding messages and retrying');
+      await this.sleep(backoff(attempt));
+      pending = retry;
+    }
+  }
+
+  private async acknowledge(received: Received[], outcomes: IngestOutcome[]): Promise<void> {
+    const deletable: string[] = [];
+    received.forEach((r, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.status === 'stored' || outcome.status === 'duplicate') deletable.push(r.sqs.ReceiptHandle);
+      else if (outcome.status === 'rejected') {
+        this.logger.error({ messageId: r.sqs.MessageId, transactionId: r.message.transactionId, reason: outcome.reason }, 'database rejected message; left for the dead-letter queue');
+      }
+    });
+    if (deletable.length > 0) {
+      try {
+        const failed = await deleteMessages(this.sqs, this.options.queueUrl, deletable);
+        if (failed.length > 0) {
+          this.metrics.sqsErrors.inc({ operation: 'DeleteMessageBatch' }, failed.length);
+          this.logger.warn({ failed }, 'stored messages could not be deleted; their redelivery will be recognised as duplicates');
+        }
+      } catch (err) {
+        this.metrics.sqsErrors.inc({ operation: 'DeleteMessageBatch' });
+        this.logger.warn({ err, count: deletable.length }, 'delete failed; stored messages will be redelivered and recognised as duplicates');
+      }
+    }
+    this.settle(received.map((r) => r.sqs));
+  }
+
+  private settle(messages: Message[]): void {
+    const fresh = messages.filter((m) => !this.settled.has(m));
+    for (const m of fresh) this.settled.add(m);
+    this.keeper.release(fresh.map((m) => m.ReceiptHandle!));
+    this.changeInFlight(-fresh.length);
+  }
+
+  private changeInFlight(delta: number): void {
+    this.inFlight += delta;
+    this.metrics.inFlight.set(this.inFlight);
+    if (this.inFlight < this.options.maxInFlight) this.releaseCapacityWaiters();
+  }
+
+  private waitForCapacity(): Promise<void> {
+    if (this.inFlight < this.options.maxInFlight || this.stopping) return Promise.resolve();
+    return new Promise((resolve) => this.capacityWaiters.push(resolve));
+  }
+
+  private releaseCapacityWaiters(): void {
+    const waiters = this.capacityWaiters;
+    this.capacityWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal: this.abort.signal });
+    } catch {
+      // aborted by stop()
+    }
+  }
+}
+
+/** Exponential backoff with full jitter, 100 ms doubling up to 5 s. */
+function backoff(attempt: number): number {
+  return Math.random() * Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(attempt, 10));
+}

@@ -4,15 +4,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDatabase, databaseEnv, migrateToLatest, readEnv } from '@pubsub-ingest/common';
 import { z } from 'zod';
 import { startEmulator, type EmulatorServer } from './emulator-server';
-import { startPostgres, type PostgresServer } from './postgres-server';
+import { awsClientConfig, EMULATOR_CREDENTIALS, REGION } from './aws-client-config';
+import { spawnServer } from './child-server';
 import { DEFAULT_NAMES, provisionMessaging, type Messaging, type MessagingNames } from './provision';
 
-export const REGION = 'us-east-1';
-/** The emulator accepts any credentials; these only satisfy the SDK's credential chain. */
-export const EMULATOR_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
 
 export interface LocalStack {
-  postgres: PostgresServer;
+  postgres: { url: string; port: number };
   emulator: EmulatorServer;
   messaging: Messaging;
   /** Environment for both services, pointing them at this stack through standard settings only. */
@@ -27,14 +25,6 @@ export interface LocalStackOptions {
   names?: MessagingNames;
   /** Called as each step starts and ends, for progress output. */
   progress?: (step: string, done?: { ms: number }) => void;
-}
-
-export function awsClientConfig(endpoint: string) {
-  return {
-    region: REGION,
-    endpoint,
-    credentials: { accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
-  };
 }
 
 async function step<T>(name: string, progress: LocalStackOptions['progress'], run: () => Promise<T>): Promise<T> {
@@ -54,10 +44,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const server of started.reverse()) await server.stop().catch(() => undefined);
   };
   try {
-    const postgres = await step('Starting Postgres (embedded, 127.0.0.1)', progress, () =>
-      startPostgres({ dataDir: join(options.dataDir, 'postgres'), port: options.postgresPort }),
+    const postgresServer = await step('Starting Postgres (embedded, 127.0.0.1)', progress, () =>
+      spawnServer<{ url: string; port: number }>(['postgres', join(options.dataDir, 'postgres'), String(options.postgresPort)]),
     );
-    started.push(postgres);
+    started.push(postgresServer);
+    const postgres = postgresServer.info;
     const emulator = await step('Starting the SNS/SQS emulator (fauxqs, 127.0.0.1)', progress, () =>
       startEmulator({ port: options.emulatorPort, region: REGION }),
     );

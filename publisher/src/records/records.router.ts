@@ -37,6 +37,7 @@ export function recordsRouter({ db }: { db: Kysely<Database> }): Router {
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     ctx.set('ETag', etag);
     ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.status = 200;
     if (ctx.fresh) {
       ctx.status = 304;
       return;

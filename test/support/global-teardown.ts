@@ -1,0 +1,8 @@
+import { rmSync } from 'node:fs';
+import { STACK_ENV } from './stack-env';
+
+export default async function globalTeardown(): Promise<void> {
+  await Promise.all((globalThis.__testServers ?? []).map((server) => server.stop()));
+  const dataDir = process.env[STACK_ENV.dataDir];
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# Pinned versions of the chart tooling and of the schema sources.
+# Sourced by install-tools.sh and check.sh; change a version here only.
+
+# Tools, built from their Go modules.
+HELM_MODULE="helm.sh/helm/v3"
+HELM_VERSION="v3.22.0"
+# Kubernetes version helm reports by default (its client-go is v0.37.x).
+HELM_K8S_MAJOR="1"
+HELM_K8S_MINOR="37"
+KUBECONFORM_MODULE="github.com/yannh/kubeconform"
+KUBECONFORM_VERSION="v0.8.0"
+HELM_UNITTEST_MODULE="github.com/helm-unittest/helm-unittest"
+HELM_UNITTEST_VERSION="v1.1.2"
+
+# PyYAML, from PyPI, only for kubeconform's CRD to JSON schema converter.
+PYYAML_VERSION="6.0.3"
+
+# Kubernetes API schemas: generated from api/openapi-spec/swagger.json of these
+# k8s.io/kubernetes module versions. Every rendered manifest is validated
+# against each of them (oldest supported minor first, then the newest).
+K8S_SCHEMA_VERSIONS="v1.34.4 v1.37.2"
+
+# CRD schemas: module@version:path-inside-the-module (one CRD YAML each).
+CRD_SOURCES=(
+  "github.com/kedacore/keda/v2@v2.21.0:config/crd/bases/keda.sh_scaledobjects.yaml"
+  "github.com/kedacore/keda/v2@v2.21.0:config/crd/bases/keda.sh_triggerauthentications.yaml"
+  "github.com/prometheus-operator/prometheus-operator@v0.85.0:example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml"
+  "github.com/prometheus-operator/prometheus-operator@v0.85.0:example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml"
+  "github.com/external-secrets/external-secrets@v1.3.2:config/crds/bases/external-secrets.io_externalsecrets.yaml"
+)
+
+PUBSUB_INGEST_CACHE="${PUBSUB_INGEST_CACHE:-$HOME/.cache/pubsub-ingest}"
+CHART_TOOLS_DIR="$PUBSUB_INGEST_CACHE/tools"
+CHART_SCHEMAS_DIR="$PUBSUB_INGEST_CACHE/schemas"
+
+HELM_BIN="$CHART_TOOLS_DIR/helm-$HELM_VERSION/helm"
+KUBECONFORM_BIN="$CHART_TOOLS_DIR/kubeconform-$KUBECONFORM_VERSION/kubeconform"
+HELM_UNITTEST_DIR="$CHART_TOOLS_DIR/helm-unittest-$HELM_UNITTEST_VERSION"
+# HELM_PLUGINS directory holding only the unittest plugin.
+HELM_UNITTEST_PLUGINS="$HELM_UNITTEST_DIR/plugins"
+PYYAML_DIR="$CHART_TOOLS_DIR/pyyaml-$PYYAML_VERSION"

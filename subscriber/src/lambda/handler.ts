@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDatabase, createLogger, databaseEnv, envVar, readEnv, type Database, type Logger, type QueuedMessage } from '@pubsub-ingest/common';
+import { createDatabase, createLogger, databaseEnv, envVar, migrateToLatest, readEnv, type Database, type Logger, type QueuedMessage } from '@pubsub-ingest/common';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { secretPasswordProvider } from '../database-password';
@@ -43,16 +43,33 @@ export function createHandler({ db, logger }: { db: Kysely<Database>; logger: Lo
   };
 }
 
-let handlerOnce: ReturnType<typeof createHandler> | undefined;
+let runtime: { db: Kysely<Database>; logger: Logger; ingest: ReturnType<typeof createHandler> } | undefined;
 
-/** The Lambda entry point: connections are created on the first event and reused while warm. */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  if (!handlerOnce) {
+/** Connections are created on the first invocation and reused while the function stays warm. */
+function runtimeOnce() {
+  if (!runtime) {
     const config = readEnv(lambdaEnv);
     const logger = createLogger('subscriber-lambda', config.LOG_LEVEL);
     const password = config.DATABASE_SECRET_ARN ? secretPasswordProvider(config.DATABASE_SECRET_ARN, config.AWS_REGION) : undefined;
     const { db } = createDatabase(config, { logger, applicationName: 'pubsub-ingest-lambda', ...(password ? { password } : {}) });
-    handlerOnce = createHandler({ db, logger });
+    runtime = { db, logger, ingest: createHandler({ db, logger }) };
   }
-  return handlerOnce(event);
+  return runtime;
+}
+
+/** Applies pending migrations with the function's own database settings. */
+export async function migrate(): Promise<string[]> {
+  const { db, logger } = runtimeOnce();
+  const applied = await migrateToLatest(db);
+  logger.info({ applied }, 'migrations applied');
+  return applied;
+}
+
+/**
+ * The Lambda entry point. An SQS event is ingested; `{"action": "migrate"}` (a manual or deploy-time
+ * invocation) applies the migrations, for deployments without the Helm migration Job.
+ */
+export async function handler(event: SQSEvent | { action: 'migrate' }): Promise<SQSBatchResponse | { applied: string[] }> {
+  if ('action' in event && event.action === 'migrate') return { applied: await migrate() };
+  return runtimeOnce().ingest(event as SQSEvent);
 }

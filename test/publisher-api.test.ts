@@ -1,5 +1,6 @@
 import { SNS_MAX_MESSAGE_BYTES } from '@pubsub-ingest/common';
-import { createTestDatabase, type TestDatabase } from './support/database';
+import { createDatabase } from '@pubsub-ingest/common';
+import { createTestDatabase, databaseConfig, type TestDatabase } from './support/database';
 import { createTestMessaging, type TestMessaging } from './support/messaging';
 import { postJson, startPublisher, type RunningPublisher } from './support/services';
 
@@ -95,6 +96,19 @@ describe('publisher API: bad input gets a structured error, never a 500', () => 
     const response = await fetch(`${publisher.url}/data/0193a6a0-0000-7000-8000-000000000000`);
     await expectError(response, 404, 'not_found');
     expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('When the database is unreachable, then GET answers 503 database_unavailable with Retry-After', async () => {
+    const unreachable = createDatabase(databaseConfig('postgres://postgres:x@127.0.0.1:9/none', 1));
+    const isolated = await startPublisher({ database: unreachable, endpoint: messaging.endpoint, topics: {} });
+    try {
+      const response = await fetch(`${isolated.url}/data/0193a6a0-0000-7000-8000-000000000000`);
+      await expectError(response, 503, 'database_unavailable');
+      expect(response.headers.get('retry-after')).toBe('2');
+    } finally {
+      await isolated.close();
+      await unreachable.destroy();
+    }
   });
 
   it('When a route does not exist, then 404 not_found as JSON', async () => {

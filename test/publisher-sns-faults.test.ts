@@ -17,6 +17,8 @@ describe('publisher when SNS throttles or fails', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    // Each test file gets its own nock; (re)activate it and restore plain http afterwards.
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
     publisher = await startPublisher({
@@ -30,6 +32,7 @@ describe('publisher when SNS throttles or fails', () => {
   afterEach(() => nock.cleanAll());
   afterAll(async () => {
     nock.enableNetConnect();
+    nock.restore();
     await publisher?.close();
     await database?.drop();
   });

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import type { Database, Logger } from '@pubsub-ingest/common';
-import type { Kysely } from 'kysely';
+import type { Logger } from '@pubsub-ingest/common';
+import type { Pool } from 'pg';
 import { errorMiddleware } from './http/error-middleware';
 import type { PublisherMetrics } from './http/metrics';
 import { healthRouter, type ReadinessCheck } from './health/health.router';
@@ -13,7 +13,7 @@ import { recordsRouter } from './records/records.router';
 
 export interface AppDeps {
   logger: Logger;
-  db: Kysely<Database>;
+  pool: Pool;
   publisher: MessagePublisher;
   topics: TopicAllowList;
   metrics: PublisherMetrics;
@@ -38,7 +38,7 @@ export function createApp(deps: AppDeps): Koa {
   });
   const routers = [
     ingestRouter({ topics: deps.topics, publisher: deps.publisher, logger: deps.logger, ...(deps.clock ? { clock: deps.clock } : {}) }),
-    recordsRouter({ db: deps.db }),
+    recordsRouter({ pool: deps.pool }),
     healthRouter({ checks: deps.readinessChecks, metrics: deps.metrics, isShuttingDown: deps.isShuttingDown ?? (() => false) }),
     docs,
   ];

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
 
   const app = createApp({
     logger,
-    db: database.db,
+    pool: database.pool,
     publisher,
     topics,
     metrics,

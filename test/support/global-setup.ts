@@ -14,10 +14,19 @@ export default async function globalSetup(): Promise<void> {
   // The data directory's parents must be readable by the postgres OS user the server runs as.
   const dataDir = mkdtempSync(join(tmpdir(), 'pubsub-ingest-test-'));
   chmodSync(dataDir, 0o755);
-  const [postgres, emulator] = await Promise.all([
+  const started = await Promise.allSettled([
     spawnServer<{ url: string }>(['postgres', join(dataDir, 'postgres'), String(await freePort())]),
     spawnServer<{ endpoint: string }>(['emulator', '0']),
   ]);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  const [postgres, emulator] = started.map((s) => (s as PromiseFulfilledResult<ChildServer<any>>).value) as [
+    ChildServer<{ url: string }>,
+    ChildServer<{ endpoint: string }>,
+  ];
   globalThis.__testServers = [postgres, emulator];
   process.env[STACK_ENV.databaseUrl] = postgres.info.url;
   process.env[STACK_ENV.endpoint] = emulator.info.endpoint;

@@ -26,23 +26,25 @@ export interface RunningPublisher {
 
 /** The publisher app on a loopback port of its own, with real clients. */
 export async function startPublisher(options: {
-  database: Pick<DatabaseHandle, 'db'>;
+  database: Pick<DatabaseHandle, 'pool'>;
   topics: Record<string, string>;
   sns?: SNSClientConfig;
   endpoint?: string;
   batching?: boolean;
+  maxInFlight?: number;
+  lingerMs?: number;
 }): Promise<RunningPublisher> {
   const sns = new SNSClient({ ...(options.endpoint ? awsClientConfig(options.endpoint) : {}), ...options.sns });
   const metrics = new PublisherMetrics({ defaultMetrics: false });
   const publisher = createPublisher(
-    { PUBLISH_BATCHING: options.batching ?? true, PUBLISH_LINGER_MS: 2, PUBLISH_MAX_IN_FLIGHT: 1000 },
+    { PUBLISH_BATCHING: options.batching ?? true, PUBLISH_LINGER_MS: options.lingerMs ?? 2, PUBLISH_MAX_IN_FLIGHT: options.maxInFlight ?? 1000 },
     sns,
     metrics,
     silentLogger,
   );
   const app = createApp({
     logger: silentLogger,
-    db: options.database.db,
+    pool: options.database.pool,
     publisher,
     topics: new TopicAllowList(new Map(Object.entries(options.topics))),
     metrics,

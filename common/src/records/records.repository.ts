@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Pool } from 'pg';
 import type { IngestMessage } from '../contract/ingest-message';
 import type { Database } from './records.table';
 
@@ -37,17 +38,16 @@ export interface StoredRecordText {
   received_at: Date;
 }
 
-export async function findRecordById(db: Kysely<Database>, transactionId: string): Promise<StoredRecordText | undefined> {
-  return db
-    .selectFrom('records')
-    .select([
-      'transaction_id',
-      'topic',
-      sql<string>`message::text`.as('message'),
-      sql<string>`attributes::text`.as('attributes'),
-      'published_at',
-      'received_at',
-    ])
-    .where('transaction_id', '=', transactionId)
-    .executeTakeFirst();
+/**
+ * Reads one record by id on a named (prepared) statement: the hot read path, so it skips the query
+ * builder, whose unnamed statements cost a parse and plan on every call.
+ */
+export async function findRecordById(pool: Pool, transactionId: string): Promise<StoredRecordText | undefined> {
+  const { rows } = await pool.query<StoredRecordText>({
+    name: 'find-record-by-id',
+    text: `select transaction_id, topic, message::text as message, attributes::text as attributes, published_at, received_at
+           from records where transaction_id = $1`,
+    values: [transactionId],
+  });
+  return rows[0];
 }

@@ -12,6 +12,7 @@ import { AppError, errors } from '../http/app-error';
 import { readJsonBody } from '../http/json-body';
 import { fieldErrorsOf, IdempotencyKey, IngestRequest } from './ingest.schema';
 import { PublishFailedError, snsSizeOf, type MessagePublisher } from './outgoing-message';
+import { PublisherOverloadedError } from './shedding-publisher';
 import type { TopicAllowList } from './topic-allow-list';
 
 /** JSON escaping can double a message's size, so the body may be larger than what SNS will take. */
@@ -75,6 +76,9 @@ export function ingestRouter({ topics, publisher, logger, clock = () => new Date
           err.throttled ? 'SNS is throttling publishes; retry later' : 'the message could not be published; retry later',
           err.throttled ? 2 : 5,
         );
+      }
+      if (err instanceof PublisherOverloadedError) {
+        throw errors.unavailable('overloaded', 'too many messages are waiting to be published; retry shortly', 1);
       }
       throw err;
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import Router from '@koa/router';
-import { findRecordById, isTransactionId, type Database, type StoredRecordText } from '@pubsub-ingest/common';
-import type { Kysely } from 'kysely';
+import { findRecordById, isTransactionId, type StoredRecordText } from '@pubsub-ingest/common';
+import type { Pool } from 'pg';
 import { AppError, errors } from '../http/app-error';
 
 /** Builds the response text around the stored JSON, which passes through without being parsed. */
@@ -16,7 +16,7 @@ function recordJson(record: StoredRecordText): string {
   );
 }
 
-export function recordsRouter({ db }: { db: Kysely<Database> }): Router {
+export function recordsRouter({ pool }: { pool: Pool }): Router {
   const router = new Router();
 
   router.get('/data/:id', async (ctx) => {
@@ -26,7 +26,7 @@ export function recordsRouter({ db }: { db: Kysely<Database> }): Router {
     }
     let record: StoredRecordText | undefined;
     try {
-      record = await findRecordById(db, id.toLowerCase());
+      record = await findRecordById(pool, id.toLowerCase());
     } catch {
       throw errors.unavailable('database_unavailable', 'records cannot be read right now; retry later', 2);
     }

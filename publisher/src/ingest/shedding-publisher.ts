@@ -1,0 +1,37 @@
+import type { PublisherMetrics } from '../http/metrics';
+import type { MessagePublisher, OutgoingMessage } from './outgoing-message';
+
+/** More messages wait for SNS than the service allows; the client should retry shortly. */
+export class PublisherOverloadedError extends Error {
+  constructor(readonly limit: number) {
+    super(`more than ${limit} messages are waiting for SNS`);
+    this.name = 'PublisherOverloadedError';
+  }
+}
+
+/**
+ * Bounds the messages waiting for SNS. Above the bound a request is refused at once (503 with
+ * Retry-After) instead of queueing without limit while latency and memory grow.
+ */
+export class SheddingPublisher implements MessagePublisher {
+  private waiting = 0;
+
+  constructor(private readonly inner: MessagePublisher, private readonly maxInFlight: number, private readonly metrics: PublisherMetrics) {}
+
+  async publish(message: OutgoingMessage): Promise<void> {
+    if (this.waiting >= this.maxInFlight) {
+      this.metrics.publishes.inc({ outcome: 'shed' });
+      throw new PublisherOverloadedError(this.maxInFlight);
+    }
+    this.waiting++;
+    try {
+      await this.inner.publish(message);
+    } finally {
+      this.waiting--;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

@@ -1,0 +1,182 @@
+import nock from 'nock';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { createTestMessaging, type TestMessaging } from './support/messaging';
+import { postJson, startConsumer, startPublisher, waitFor, type RunningPublisher } from './support/services';
+
+const SNS = 'https://sns.us-east-1.amazonaws.com';
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:data-ingestion-topic';
+const credentials = { accessKeyId: 'k', secretAccessKey: 's' };
+
+/** Answers a PublishBatch call, failing the entries whose message contains "fail". */
+function publishBatchReply(body: string): [number, string] {
+  const form = new URLSearchParams(body);
+  const successful: string[] = [];
+  const failed: string[] = [];
+  for (let n = 1; form.has(`PublishBatchRequestEntries.member.${n}.Id`); n++) {
+    const id = form.get(`PublishBatchRequestEntries.member.${n}.Id`)!;
+    const message = form.get(`PublishBatchRequestEntries.member.${n}.Message`)!;
+    if (message.includes('fail')) {
+      failed.push(`<member><Id>${id}</Id><Code>InternalError</Code><Message>boom</Message><SenderFault>false</SenderFault></member>`);
+    } else {
+      successful.push(`<member><Id>${id}</Id><MessageId>m-${n}</MessageId></member>`);
+    }
+  }
+  return [
+    200,
+    `<PublishBatchResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishBatchResult><Successful>${successful.join('')}</Successful><Failed>${failed.join('')}</Failed></PublishBatchResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishBatchResponse>`,
+  ];
+}
+
+/** nock hands a reply function the (decompressed) request itself. */
+const replyToBatch = async (request: Request) => publishBatchReply(await request.text());
+
+const entriesIn = (body: string) => [...new URLSearchParams(body).keys()].filter((k) => /^PublishBatchRequestEntries\.member\.\d+\.Id$/.test(k)).length;
+
+describe('batched publishing', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => database?.drop());
+
+  describe('against SNS faults injected with nock', () => {
+    let publisher: RunningPublisher;
+    beforeAll(async () => {
+      if (!nock.isActive()) nock.activate();
+      nock.disableNetConnect();
+      nock.enableNetConnect('127.0.0.1');
+      publisher = await startPublisher({
+        database,
+        lingerMs: 20,
+        topics: { 'data-ingestion-topic': TOPIC_ARN },
+        sns: { endpoint: SNS, region: 'us-east-1', maxAttempts: 2, credentials },
+      });
+    });
+    afterEach(() => nock.cleanAll());
+    afterAll(async () => {
+      nock.enableNetConnect();
+      nock.restore();
+      await publisher?.close();
+    });
+
+    const post = (message: string) => postJson(`${publisher.url}/ingresar-datos`, { topic_arn: 'data-ingestion-topic', message });
+
+    it('When requests arrive together, then they share PublishBatch calls and only the failed entries answer 503', async () => {
+      const batchSizes: number[] = [];
+      nock(SNS)
+        .post('/', (body) => (batchSizes.push(entriesIn(new URLSearchParams(body).toString())), true))
+        .times(10)
+        .reply(replyToBatch);
+
+      const messages = ['a', 'fail-1', 'b', 'c', 'fail-2', 'd', 'e'];
+      const responses = await Promise.all(messages.map(post));
+
+      expect(responses.map((r) => r.status)).toEqual(messages.map((m) => (m.startsWith('fail') ? 503 : 202)));
+      expect(responses[1]!.json.error.code).toBe('publish_unavailable');
+      // 7 entries in one call, then the two failed ones once more: fewer calls than requests.
+      expect(batchSizes.length).toBeLessThan(messages.length);
+      expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+      expect(Math.max(...batchSizes)).toBeLessThanOrEqual(10);
+    });
+
+    it('When more than 10 requests wait, then no call carries more than 10 entries', async () => {
+      const batchSizes: number[] = [];
+      nock(SNS)
+        .post('/', (body) => (batchSizes.push(entriesIn(new URLSearchParams(body).toString())), true))
+        .times(20)
+        .reply(replyToBatch);
+      const responses = await Promise.all(Array.from({ length: 25 }, (_, i) => post(`m-${i}`)));
+      expect(responses.every((r) => r.status === 202)).toBe(true);
+      expect(batchSizes.reduce((a, b) => a + b, 0)).toBe(25);
+      expect(Math.max(...batchSizes)).toBe(10);
+    });
+
+    it('When messages near 256 KiB wait together, then each call stays within the SNS total of 256 KiB', async () => {
+      const bodyBytes: number[] = [];
+      nock(SNS)
+        .post('/', (body) => {
+          const form = new URLSearchParams(body);
+          let bytes = 0;
+          for (const [key, value] of form) if (/\.Message$/.test(key)) bytes += Buffer.byteLength(value);
+          bodyBytes.push(bytes);
+          return true;
+        })
+        .times(10)
+        .reply(replyToBatch);
+      const responses = await Promise.all(Array.from({ length: 3 }, (_, i) => post(`${i}`.repeat(100_000))));
+      expect(responses.map((r) => r.status)).toEqual([202, 202, 202]);
+      expect(bodyBytes.length).toBe(2);
+      expect(Math.max(...bodyBytes)).toBeLessThanOrEqual(262_144);
+    });
+
+    it('When the whole PublishBatch call is throttled, then every request in it answers 503 publish_throttled', async () => {
+      nock(SNS)
+        .post('/')
+        .times(4)
+        .reply(400, '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>');
+      const responses = await Promise.all([post('x'), post('y')]);
+      expect(responses.map((r) => [r.status, r.json.error.code])).toEqual([
+        [503, 'publish_throttled'],
+        [503, 'publish_throttled'],
+      ]);
+      expect(responses[0]!.headers.get('retry-after')).toMatch(/^\d+$/);
+    });
+  });
+
+  it('When more messages wait for SNS than allowed, then the excess is shed with 503 overloaded at once', async () => {
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    // SNS answers slowly, so the first request holds the only slot.
+    nock(SNS).post('/').delay(500).reply(replyToBatch);
+    const publisher = await startPublisher({
+      database,
+      maxInFlight: 1,
+      topics: { 'data-ingestion-topic': TOPIC_ARN },
+      sns: { endpoint: SNS, region: 'us-east-1', maxAttempts: 1, credentials },
+    });
+    try {
+      const first = postJson(`${publisher.url}/ingresar-datos`, { topic_arn: 'data-ingestion-topic', message: 'slow' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const shed = await postJson(`${publisher.url}/ingresar-datos`, { topic_arn: 'data-ingestion-topic', message: 'shed' });
+      expect({ status: shed.status, code: shed.json.error.code, retryAfter: shed.headers.get('retry-after') }).toEqual({ status: 503, code: 'overloaded', retryAfter: '1' });
+      expect((await first).status).toBe(202);
+    } finally {
+      await publisher.close();
+      nock.cleanAll();
+      nock.enableNetConnect();
+      nock.restore();
+    }
+  });
+
+  describe('against the emulator', () => {
+    let messaging: TestMessaging;
+    beforeAll(async () => {
+      messaging = await createTestMessaging();
+    });
+    afterAll(() => messaging?.destroy());
+
+    it('When 200 requests are posted concurrently, then every one is stored once and batches were used', async () => {
+      const publisher = await startPublisher({ database, endpoint: messaging.endpoint, topics: { [messaging.topicName]: messaging.topicArn } });
+      const subscriber = startConsumer({ database, endpoint: messaging.endpoint, queueUrl: messaging.queueUrl });
+      try {
+        const responses = await Promise.all(
+          Array.from({ length: 200 }, (_, i) => postJson(`${publisher.url}/ingresar-datos`, { topic_arn: messaging.topicName, message: { i } })),
+        );
+        expect(responses.every((r) => r.status === 202)).toBe(true);
+        const ids = responses.map((r) => r.json.transaction_id as string);
+        await waitFor('all 200 records', async () => {
+          const { rows } = await database.pool.query('select count(*)::int as n from records where transaction_id = any($1::uuid[])', [ids]);
+          return rows[0].n === 200;
+        });
+        const sizes = await publisher.metrics.publishBatchSize.get();
+        const count = sizes.values.find((v) => v.metricName === 'sns_publish_batch_size_count')!.value;
+        expect(count).toBeLessThan(200);
+      } finally {
+        await subscriber.stop();
+        await publisher.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,1 @@
+console.log('bench: the scenarios are not in place yet');

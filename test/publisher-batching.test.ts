@@ -27,7 +27,8 @@ function publishBatchReply(body: string): [number, string] {
   ];
 }
 
-/** nock hands a reply function the (decompressed) request itself. */
+/** nock hands a reply function the (decompressed) request itself. Replies are delayed like real SNS
+ * round trips, so later requests arrive while a call is in flight and gather into the next batch. */
 const replyToBatch = async (request: Request) => publishBatchReply(await request.text());
 
 const entriesIn = (body: string) => [...new URLSearchParams(body).keys()].filter((k) => /^PublishBatchRequestEntries\.member\.\d+\.Id$/.test(k)).length;
@@ -67,6 +68,7 @@ describe('batched publishing', () => {
       nock(SNS)
         .post('/', (body) => (batchSizes.push(entriesIn(new URLSearchParams(body).toString())), true))
         .times(10)
+        .delay(50)
         .reply(replyToBatch);
 
       const messages = ['a', 'fail-1', 'b', 'c', 'fail-2', 'd', 'e'];
@@ -85,6 +87,7 @@ describe('batched publishing', () => {
       nock(SNS)
         .post('/', (body) => (batchSizes.push(entriesIn(new URLSearchParams(body).toString())), true))
         .times(20)
+        .delay(50)
         .reply(replyToBatch);
       const responses = await Promise.all(Array.from({ length: 25 }, (_, i) => post(`m-${i}`)));
       expect(responses.every((r) => r.status === 202)).toBe(true);
@@ -103,6 +106,7 @@ describe('batched publishing', () => {
           return true;
         })
         .times(10)
+        .delay(50)
         .reply(replyToBatch);
       const responses = await Promise.all(Array.from({ length: 3 }, (_, i) => post(`${i}`.repeat(100_000))));
       expect(responses.map((r) => r.status)).toEqual([202, 202, 202]);
@@ -142,6 +146,30 @@ describe('batched publishing', () => {
       const shed = await postJson(`${publisher.url}/ingresar-datos`, { topic_arn: 'data-ingestion-topic', message: 'shed' });
       expect({ status: shed.status, code: shed.json.error.code, retryAfter: shed.headers.get('retry-after') }).toEqual({ status: 503, code: 'overloaded', retryAfter: '1' });
       expect((await first).status).toBe(202);
+    } finally {
+      await publisher.close();
+      nock.cleanAll();
+      nock.enableNetConnect();
+      nock.restore();
+    }
+  });
+
+  it('When a request arrives while no call is in flight, then it is sent at once, without waiting for the linger', async () => {
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    nock(SNS).post('/').reply(replyToBatch);
+    const publisher = await startPublisher({
+      database,
+      lingerMs: 10_000,
+      topics: { 'data-ingestion-topic': TOPIC_ARN },
+      sns: { endpoint: SNS, region: 'us-east-1', maxAttempts: 1, credentials },
+    });
+    try {
+      const started = Date.now();
+      const response = await postJson(`${publisher.url}/ingresar-datos`, { topic_arn: 'data-ingestion-topic', message: 'alone' });
+      expect(response.status).toBe(202);
+      expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       await publisher.close();
       nock.cleanAll();

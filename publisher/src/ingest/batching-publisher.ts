@@ -17,13 +17,16 @@ const MAX_ENTRY_ATTEMPTS = 2;
 
 /**
  * Coalesces concurrent publishes into SNS PublishBatch calls: at most 10 entries and 256 KiB per
- * call, per topic, after a short linger. Each caller's promise settles with its own entry, because
- * PublishBatch reports failures per entry inside an HTTP 200.
+ * call, per topic. A message sent while no call to its topic is in flight goes out at once, so a
+ * lone request pays no linger; while calls are in flight, messages gather for up to `lingerMs` or
+ * until a batch is full. Each caller's promise settles with its own entry, because PublishBatch
+ * reports failures per entry inside an HTTP 200.
  */
 export class BatchingPublisher implements MessagePublisher {
   private readonly pending = new Map<string, Entry[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly calls = new Set<Promise<void>>();
+  private readonly callsPerTopic = new Map<string, number>();
 
   constructor(
     private readonly sns: SNSClient,
@@ -46,7 +49,8 @@ export class BatchingPublisher implements MessagePublisher {
     const queue = this.pending.get(topicArn) ?? [];
     queue.push(entry);
     this.pending.set(topicArn, queue);
-    if (queue.length >= PUBLISH_BATCH_MAX_ENTRIES || totalSize(queue) >= SNS_MAX_MESSAGE_BYTES) {
+    const idle = (this.callsPerTopic.get(topicArn) ?? 0) === 0;
+    if (idle || queue.length >= PUBLISH_BATCH_MAX_ENTRIES || totalSize(queue) >= SNS_MAX_MESSAGE_BYTES) {
       this.flush(topicArn);
     } else if (!this.timers.has(topicArn)) {
       this.timers.set(topicArn, setTimeout(() => this.flush(topicArn), this.lingerMs));
@@ -58,12 +62,16 @@ export class BatchingPublisher implements MessagePublisher {
     this.timers.delete(topicArn);
     const queue = this.pending.get(topicArn) ?? [];
     this.pending.delete(topicArn);
-    while (queue.length > 0) this.track(this.send(topicArn, takeBatch(queue)));
+    while (queue.length > 0) this.track(topicArn, this.send(topicArn, takeBatch(queue)));
   }
 
-  private track(call: Promise<void>): void {
+  private track(topicArn: string, call: Promise<void>): void {
     this.calls.add(call);
-    void call.finally(() => this.calls.delete(call));
+    this.callsPerTopic.set(topicArn, (this.callsPerTopic.get(topicArn) ?? 0) + 1);
+    void call.finally(() => {
+      this.calls.delete(call);
+      this.callsPerTopic.set(topicArn, this.callsPerTopic.get(topicArn)! - 1);
+    });
   }
 
   private async send(topicArn: string, batch: Entry[]): Promise<void> {

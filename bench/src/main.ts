@@ -1,1 +1,151 @@
-console.log('bench: the scenarios are not in place yet');
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { capacityReport } from './capacity/capacity-report';
+import { parseOptions, SCENARIOS, type BenchOptions } from './options';
+import { benthosBinary, BENTHOS_VERSION } from './peers/benthos-peer';
+import { killAllNow, stopAll } from './processes';
+import { summarizeProfiles } from './profile/cpu-profile-summary';
+import { fmt, progress } from './progress';
+import { cpuPressure, describeMachine, loadAverage } from './report/machine';
+import { findProblems, type BenchResults, type Expected } from './report/results';
+import { checkTargets } from './report/targets';
+import { writeResults } from './report/write-results';
+import type { Scenario, ScenarioContext } from './scenarios/context';
+import { drainScenario } from './scenarios/drain';
+import { e2eScenario } from './scenarios/e2e';
+import { memoryScenario } from './scenarios/memory';
+import { publishScenario } from './scenarios/publish';
+import { readScenario } from './scenarios/read';
+import { startStack, type Stack } from './stack';
+
+const RESULTS_DIR = resolve(__dirname, '..', 'results');
+const ALL: Scenario[] = [publishScenario, drainScenario, e2eScenario, readScenario, memoryScenario];
+
+let activeStack: Stack | undefined;
+
+async function shutdown(code: number, why: string): Promise<never> {
+  progress.warn(`${why}: stopping every process this run started`);
+  await activeStack?.stop().catch(() => undefined);
+  await stopAll();
+  process.exit(code);
+}
+
+function describeSizes({ sizes, quick }: BenchOptions): string {
+  return [
+    quick ? 'quick mode' : 'full run',
+    `publish ${sizes.publish.durationS} s per concurrency level`,
+    `drain ${fmt.int(sizes.drain.messages)} messages${sizes.drain.rounds > 1 ? ` (best of ${sizes.drain.rounds} interleaved rounds; sqs_consumer once)` : ''}`,
+    `e2e ${fmt.int(sizes.e2e.rate)} POST/s for ${sizes.e2e.durationS} s`,
+    `read ${sizes.read.durationS} s over ${fmt.int(sizes.read.rows)} records with ${sizes.read.connections} connections`,
+    `${sizes.pollers} pollers and ${sizes.poolSize} database connections per consumer or service`,
+  ].join('; ');
+}
+
+async function prepareProfileDir(): Promise<string> {
+  const dir = join(RESULTS_DIR, 'profiles');
+  await mkdir(dir, { recursive: true });
+  for (const file of await readdir(dir)) if (file.endsWith('.cpuprofile')) await rm(join(dir, file));
+  return dir;
+}
+
+function resultsName(options: BenchOptions): string {
+  return options.quick ? 'quick' : options.profile ? 'profile' : 'latest';
+}
+
+/**
+ * The capacity model from a run that measured every scenario. It needs the CPU figures read from
+ * /proc, so elsewhere than on Linux its absence is expected; on Linux it is a failure.
+ */
+async function writeCapacity(results: BenchResults, name: string, simulateSeconds: number): Promise<boolean> {
+  try {
+    const path = join(RESULTS_DIR, name === 'latest' ? 'capacity.md' : `${name}-capacity.md`);
+    await writeFile(path, capacityReport(results, { simulateSeconds }));
+    progress.done(`capacity model: ${path}`);
+    return true;
+  } catch (err) {
+    const message = `capacity model not written: ${err instanceof Error ? err.message : String(err)}`;
+    if (process.platform === 'linux') progress.fail(message);
+    else progress.warn(message);
+    return process.platform !== 'linux';
+  }
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.capacityOnly) {
+    const results = JSON.parse(await readFile(join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResults;
+    return (await writeCapacity(results, 'latest', 20)) ? 0 : 1;
+  }
+  const started = Date.now();
+  const loadAtStart = loadAverage();
+  const scenarios = ALL.filter((s) => options.only.has(s.name as never));
+  const expected: Record<string, Expected> = Object.fromEntries(scenarios.map((s) => [s.name, s.expected(options)]));
+  const results: BenchResults = { machine: {}, scenarios: {} };
+  const profileDir = options.profile ? await prepareProfileDir() : undefined;
+
+  console.log(`pubsub-ingest benchmark — ${describeSizes(options)}`);
+  progress.scenario('stack', 'a real Postgres server and fauxqs, each in its own process on 127.0.0.1');
+  const stack = await startStack();
+  activeStack = stack;
+  const context: ScenarioContext = { stack, options, memory: {}, unavailable: new Set(), profileDir, results: results.scenarios };
+  try {
+    for (const scenario of scenarios) {
+      progress.scenario(scenario.name, scenario.what);
+      try {
+        results.scenarios[scenario.name] = await scenario.run(context);
+      } catch (err) {
+        const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+        progress.fail(`${scenario.name} failed: ${message}`);
+        results.scenarios[scenario.name] = Object.fromEntries(Object.keys(expected[scenario.name] ?? {}).map((system) => [system, { error: message }]));
+      }
+    }
+  } finally {
+    progress.scenario('stack', 'stopping');
+    await stack.stop();
+    activeStack = undefined;
+  }
+
+  results.machine = describeMachine({
+    mode: options.quick ? 'quick' : 'full',
+    sizes: describeSizes(options),
+    postgres: stack.postgresVersion,
+    benthos: existsSync(benthosBinary()) ? BENTHOS_VERSION : `${BENTHOS_VERSION} (not built)`,
+    pollers: options.sizes.pollers,
+    pool_size: options.sizes.poolSize,
+    wall_s: Math.round((Date.now() - started) / 1000),
+    load_avg_1m_at_start: loadAtStart,
+    ...(cpuPressure() !== undefined ? { cpu_pressure_pct_last_5_min: cpuPressure()! } : {}),
+  });
+  const targets = checkTargets(results);
+  const descriptions = Object.fromEntries(scenarios.map((s) => [s.name, s.what]));
+  const name = resultsName(options);
+  const paths = await writeResults(RESULTS_DIR, name, results, targets, descriptions);
+  const capacityWritten = !SCENARIOS.every((s) => options.only.has(s)) || (await writeCapacity(results, name, options.quick ? 2 : 20));
+
+  console.log('');
+  for (const t of targets) {
+    if (t.met === undefined) continue;
+    (t.met ? progress.done : progress.warn)(`${t.target}: ${t.measured}`);
+  }
+  if (profileDir) {
+    await summarizeProfiles(profileDir);
+    progress.done(`CPU profiles and their summary in ${profileDir}`);
+  }
+  progress.done(`results: ${paths.join(', ')} (${Math.round((Date.now() - started) / 1000)} s)`);
+
+  const problems = findProblems(results, expected, context.unavailable);
+  for (const p of problems) progress.fail(`${p.scenario}/${p.system}: ${p.problem}`);
+  for (const pair of context.unavailable) progress.warn(`${pair}: not measured on this machine (reason in the results)`);
+  return problems.length > 0 || !capacityWritten ? 1 : 0;
+}
+
+process.on('exit', killAllNow);
+process.once('SIGINT', () => void shutdown(130, 'interrupted'));
+process.once('SIGTERM', () => void shutdown(143, 'terminated'));
+process.on('unhandledRejection', (err) => void shutdown(1, `unexpected failure: ${err instanceof Error ? err.stack : String(err)}`));
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => void shutdown(1, `benchmark failed: ${err instanceof Error ? err.message : String(err)}`),
+);

@@ -1,0 +1,146 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { freePort } from '../free-port';
+import { spawnTracked, track, type TrackedProcess } from '../processes';
+import { every, progress } from '../progress';
+import { waitReady } from '../services';
+import type { Stack } from '../stack';
+
+export const BENTHOS_VERSION = 'v4.27.0';
+const BUILD_SCRIPT = resolve(__dirname, '..', '..', 'scripts', 'build-benthos.sh');
+const BUILD_TIMEOUT_MS = Number(process.env.BENCH_BENTHOS_BUILD_TIMEOUT_MIN ?? 45) * 60_000;
+
+export function benthosBinary(): string {
+  const cache = process.env.PUBSUB_INGEST_CACHE ?? join(homedir(), '.cache', 'pubsub-ingest');
+  return join(cache, 'tools', `benthos-${BENTHOS_VERSION}`, 'benthos');
+}
+
+export type BenthosAvailability = { binary: string } | { unavailable: string };
+
+/**
+ * The Benthos binary, built once from the Go module proxy into the cache. Quick mode never builds
+ * it (a cold build takes many minutes); a full run builds it when Go is installed.
+ */
+export async function ensureBenthos(allowBuild: boolean): Promise<BenthosAvailability> {
+  const binary = benthosBinary();
+  if (existsSync(binary)) return { binary };
+  if (!allowBuild) {
+    return { unavailable: `Benthos ${BENTHOS_VERSION} is not built here (quick mode never builds it; bash bench/scripts/build-benthos.sh or a full run does)` };
+  }
+  if (spawnSync('go', ['version']).status !== 0) return { unavailable: `Go is not installed, so Benthos ${BENTHOS_VERSION} cannot be built from the module proxy` };
+
+  progress.step(`building Benthos ${BENTHOS_VERSION} from the Go module proxy (once; many minutes on a cold cache)`);
+  const started = Date.now();
+  const build = spawn('bash', [BUILD_SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Tracked, so Ctrl-C or a failure stops the Go toolchain too.
+  const tracked = track('benthos build', build);
+  let last = '';
+  createInterface({ input: build.stderr! }).on('line', (line) => (last = line));
+  createInterface({ input: build.stdout! }).on('line', () => undefined);
+  const stopTicking = every(20_000, () => progress.tick(`building Benthos: ${Math.round((Date.now() - started) / 1000)} s — ${last}`));
+  const timer = setTimeout(() => void tracked.stop(5_000), BUILD_TIMEOUT_MS);
+  const code = await new Promise<number | null>((done) => build.once('exit', (c) => done(c)));
+  clearTimeout(timer);
+  await tracked.stop();
+  stopTicking();
+  if (code === 0 && existsSync(binary)) {
+    progress.done(`built Benthos ${BENTHOS_VERSION} in ${Math.round((Date.now() - started) / 1000)} s`);
+    return { binary };
+  }
+  const why = code === null ? `did not finish within ${BUILD_TIMEOUT_MS / 60_000} min` : `failed (exit ${code}): ${last}`;
+  return { unavailable: `building Benthos ${BENTHOS_VERSION} ${why}` };
+}
+
+/**
+ * The pipeline in Benthos' documented form: `aws_sqs` input (long polls, deletes on ack) fanned
+ * out with `broker.copies` to the subscriber's number of pollers, into `sql_insert` with a batching
+ * policy (one multi-row INSERT per batch) and ON CONFLICT DO NOTHING, the same table and rows.
+ * Messages of the bench are JSON objects, so the body goes into the jsonb column as it is.
+ */
+function benthosConfig(stack: Stack, options: { pollers: number; poolSize: number; httpPort: number }): string {
+  const dsn = `${stack.postgresUrl}?sslmode=disable`;
+  return `http:
+  address: 127.0.0.1:${options.httpPort}
+logger:
+  level: WARN
+  format: logfmt
+input:
+  broker:
+    copies: ${options.pollers}
+    inputs:
+      - aws_sqs:
+          url: ${JSON.stringify(stack.messaging.queueUrl)}
+          endpoint: ${JSON.stringify(stack.endpoint)}
+          region: ${JSON.stringify(stack.serviceEnv.AWS_REGION)}
+          wait_time_seconds: 20
+          max_number_of_messages: 10
+          credentials:
+            id: ${JSON.stringify(stack.serviceEnv.AWS_ACCESS_KEY_ID)}
+            secret: ${JSON.stringify(stack.serviceEnv.AWS_SECRET_ACCESS_KEY)}
+output:
+  sql_insert:
+    driver: postgres
+    dsn: ${JSON.stringify(dsn)}
+    table: records
+    columns: [transaction_id, topic, message, content_type, attributes, schema_version, published_at]
+    args_mapping: |
+      root = [
+        meta("ingest.transaction_id"),
+        meta("ingest.topic"),
+        content().string(),
+        meta("ingest.content_type"),
+        @.filter(kv -> !kv.key.has_prefix("ingest.") && !kv.key.has_prefix("sqs_")).format_json(no_indent: true).string(),
+        meta("ingest.schema_version").number(),
+        meta("ingest.published_at"),
+      ]
+    suffix: ON CONFLICT (transaction_id) DO NOTHING
+    max_in_flight: ${options.poolSize}
+    conn_max_open: ${options.poolSize}
+    conn_max_idle: ${options.poolSize}
+    batching:
+      count: 500
+      period: 20ms
+`;
+}
+
+export interface BenthosProcess {
+  process: TrackedProcess;
+  /** Benthos' own HTTP server: /ready, /metrics. */
+  url: string;
+  /** Receives that failed after SQS had handed out their messages (they return after the visibility timeout). */
+  receiveErrors(): number;
+  stop(): Promise<void>;
+}
+
+export async function startBenthos(binary: string, stack: Stack, options: { pollers: number; poolSize: number }): Promise<BenthosProcess> {
+  const dir = await mkdtemp(join(tmpdir(), 'pubsub-ingest-benthos-'));
+  const httpPort = await freePort();
+  const configPath = join(dir, 'drain.yaml');
+  await writeFile(configPath, benthosConfig(stack, { ...options, httpPort }));
+  let receiveErrors = 0;
+  // Benthos logs on stdout: its warnings and errors are shown, and failed receives counted.
+  const tracked = spawnTracked('benthos', binary, ['-c', configPath], {
+    echoStderr: true,
+    env: { ...process.env, ...stack.serviceEnv },
+    onStdoutLine: (line) => {
+      if (!/level=(warn|error)/.test(line)) return;
+      if (line.includes('Failed to pull new SQS messages')) receiveErrors++;
+      process.stderr.write(`    [benthos] ${line}\n`);
+    },
+  });
+  const stop = async () => {
+    await tracked.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitReady('benthos', `http://127.0.0.1:${httpPort}/ready`, tracked);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { process: tracked, url: `http://127.0.0.1:${httpPort}`, receiveErrors: () => receiveErrors, stop };
+}

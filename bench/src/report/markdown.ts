@@ -1,0 +1,116 @@
+import { isError, type BenchResults, type SystemResult } from './results';
+import type { TargetCheck } from './targets';
+
+const UNITS: [RegExp, string][] = [
+  [/^req_per_s/, 'req/s'],
+  [/^msgs_per_s$/, 'msg/s'],
+  [/^msgs_per_s_worst$/, 'msg/s, worst run'],
+  [/^runs$/, 'runs'],
+  [/^receive_errors$/, 'failed receives'],
+  [/^p50_ms/, 'p50 ms'],
+  [/^p99_ms/, 'p99 ms'],
+  [/^post_p99_ms$/, 'POST p99 ms'],
+  [/^max_ms$/, 'max ms'],
+  [/^seconds$/, 'seconds'],
+  [/^publisher_rss_mib$/, 'publisher RSS MiB'],
+  [/^subscriber_rss_mib$/, 'subscriber RSS MiB'],
+  [/^rss_mib$/, 'RSS MiB'],
+  [/^failed$/, 'failed'],
+  [/^cpu_cores$/, 'cores'],
+  [/^msgs_per_cpu_s$/, 'msg per CPU-second'],
+  [/^req_per_cpu_s$/, 'req per CPU-second'],
+  [/^emulator_cpu/, 'emulator cores'],
+  [/^postgres_cpu/, 'Postgres cores'],
+  [/^publisher_cpu/, 'publisher cores'],
+  [/^subscriber_cpu/, 'subscriber cores'],
+  [/^in_flight_avg$/, 'in flight (avg)'],
+  [/^sns_calls_per_s$/, 'SNS calls/s'],
+  [/^entries_per_publish_call$/, 'entries per PublishBatch'],
+];
+
+function header(metric: string): string {
+  const level = /_c(\d+)$/.exec(metric)?.[1];
+  const suffix = /_half$/.test(metric) ? ' at half rate' : level ? ` at c${level}` : '';
+  const base = metric.replace(/_half$/, '').replace(/_c\d+$/, '');
+  const unit = UNITS.find(([re]) => re.test(base))?.[1] ?? base;
+  return `${unit}${suffix}`;
+}
+
+function cell(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  return String(Math.round(value * 100) / 100);
+}
+
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function errorsOf(systems: Record<string, SystemResult>): string[] {
+  return Object.entries(systems)
+    .filter(([, r]) => isError(r))
+    .map(([system, r]) => `- \`${system}\`: not measured — ${(r as { error: string }).error}`);
+}
+
+function systemsTable(systems: Record<string, SystemResult>): string {
+  const measured = Object.entries(systems).filter(([, r]) => !isError(r)) as [string, Record<string, number>][];
+  const metrics = [...new Set(measured.flatMap(([, r]) => Object.keys(r)))];
+  return table(['system', ...metrics.map(header)], measured.map(([system, r]) => [`\`${system}\``, ...metrics.map((m) => cell(r[m]))]));
+}
+
+/** `publish` reads better with one row per concurrency level and the two systems side by side. */
+function publishTable(systems: Record<string, SystemResult>): string {
+  const names = Object.keys(systems).filter((s) => !isError(systems[s]));
+  const levels = [...new Set(names.flatMap((s) => Object.keys(systems[s] as Record<string, number>)))]
+    .map((k) => /^req_per_s_c(\d+)$/.exec(k)?.[1])
+    .filter((c): c is string => c !== undefined);
+  const head = ['concurrency', ...names.flatMap((s) => [`\`${s}\` req/s`, `\`${s}\` p50 ms`, `\`${s}\` p99 ms`, `\`${s}\` cores`])];
+  const rows = levels.map((c) => [
+    c,
+    ...names.flatMap((s) => {
+      const r = systems[s] as Record<string, number>;
+      return [cell(r[`req_per_s_c${c}`]), cell(r[`p50_ms_c${c}`]), cell(r[`p99_ms_c${c}`]), cell(r[`cpu_c${c}`])];
+    }),
+  ]);
+  const perLevel = new RegExp(`^(req_per_s|p50_ms|p99_ms|cpu)_c(${levels.join('|')})$`);
+  const rest: Record<string, SystemResult> = {};
+  for (const s of names) {
+    rest[s] = Object.fromEntries(Object.entries(systems[s] as Record<string, number>).filter(([k]) => !perLevel.test(k)));
+  }
+  return `${table(head, rows)}\n\n${systemsTable(rest)}`;
+}
+
+export function renderMarkdown(results: BenchResults, targets: TargetCheck[], descriptions: Record<string, string>, chartFile: string): string {
+  const m = results.machine;
+  const lines = [
+    `# Benchmark results (${m.mode})`,
+    '',
+    `${m.date} · ${m.cpus} × ${m.cpu_model} · ${m.memory_gib} GiB · ${m.os} · Node ${m.node} · Postgres ${m.postgres} · fauxqs ${m.fauxqs} · commit ${m.commit}`,
+    '',
+    `Load generator and every server share this machine. Sizes: ${m.sizes}.`,
+    '',
+    `Load average at start ${m.load_avg_1m_at_start}${m.cpu_pressure_pct_last_5_min !== undefined ? `; CPU pressure over the last 5 minutes of the run ${m.cpu_pressure_pct_last_5_min}% (time some task waited for a CPU)` : ''}.`,
+    '',
+    `![benchmark chart](${chartFile})`,
+    '',
+  ];
+  for (const [scenario, systems] of Object.entries(results.scenarios)) {
+    lines.push(`## ${scenario}`, '', descriptions[scenario] ?? '', '');
+    const anyMeasured = Object.values(systems).some((r) => !isError(r));
+    if (anyMeasured) lines.push(scenario === 'publish' ? publishTable(systems) : systemsTable(systems), '');
+    const errors = errorsOf(systems);
+    if (errors.length) lines.push(...errors, '');
+  }
+  lines.push(
+    '## Targets',
+    '',
+    'Reported, never asserted (noise on a shared 2-core machine is ±15%).',
+    '',
+    table(
+      ['target', 'measured', 'met'],
+      targets.map((t) => [t.target, t.measured, t.met === undefined ? 'n/a' : t.met ? 'yes' : '**no**']),
+    ),
+    '',
+  );
+  return lines.join('\n');
+}

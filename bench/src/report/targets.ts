@@ -1,0 +1,44 @@
+import { isError, type BenchResults } from './results';
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  /** undefined when a figure is missing. */
+  met: boolean | undefined;
+}
+
+function metric(results: BenchResults, scenario: string, system: string, name: string): number | undefined {
+  const result = results.scenarios[scenario]?.[system];
+  if (result === undefined || isError(result)) return undefined;
+  const value = result[name];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function ratio(target: string, a: number | undefined, b: number | undefined, atLeast: number): TargetCheck {
+  if (a === undefined || b === undefined || b === 0) return { target, measured: 'n/a', met: undefined };
+  const r = a / b;
+  return { target, measured: `${r.toFixed(2)}×`, met: r >= atLeast };
+}
+
+function atMost(target: string, value: number | undefined, limit: number, unit: string): TargetCheck {
+  if (value === undefined) return { target, measured: 'n/a', met: undefined };
+  return { target, measured: `${value.toFixed(value < 10 ? 2 : 1)} ${unit}`, met: value <= limit };
+}
+
+/** The benchmark's targets (never asserted: a report, not a test). */
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const m = (scenario: string, system: string, name: string) => metric(results, scenario, system, name);
+  const drain = (system: string) => m('drain', system, 'msgs_per_s');
+  return [
+    ratio('drain: ours ≥ 0.9× ceiling', drain('ours'), drain('ceiling'), 0.9),
+    ratio('drain: ours ≥ 4× sqs_consumer', drain('ours'), drain('sqs_consumer'), 4),
+    ratio('drain: ours ≥ 1.5× benthos', drain('ours'), drain('benthos'), 1.5),
+    ratio('publish: ours ≥ 2× unbatched at c64', m('publish', 'ours', 'req_per_s_c64'), m('publish', 'unbatched', 'req_per_s_c64'), 2),
+    atMost('publish: ours p99 ≤ 25 ms at c64', m('publish', 'ours', 'p99_ms_c64'), 25, 'ms'),
+    ratio('read: ours ≥ 0.7× ceiling', m('read', 'ours', 'req_per_s'), m('read', 'ceiling', 'req_per_s'), 0.7),
+    atMost('read: ours p99 ≤ 5 ms at half the max rate', m('read', 'ours', 'p99_ms_half'), 5, 'ms'),
+    atMost('e2e: lag p99 ≤ 250 ms', m('e2e', 'ours', 'p99_ms'), 250, 'ms'),
+    atMost('memory: publisher ≤ 150 MiB under load', m('memory', 'ours', 'publisher_rss_mib'), 150, 'MiB'),
+    atMost('memory: subscriber ≤ 150 MiB with the queue full', m('memory', 'ours', 'subscriber_rss_mib'), 150, 'MiB'),
+  ];
+}

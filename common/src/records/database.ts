@@ -80,8 +80,11 @@ export interface DatabaseHandle {
 
 export function createDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): DatabaseHandle {
   const pool = new Pool(poolConfigOf(config, options));
-  // An idle connection dropped by the server (restart, failover) must not crash the process.
-  pool.on('error', (err) => options.logger?.warn({ err }, 'idle database connection failed'));
+  // A connection dropped by the server (restart, failover) must not crash the process: the pool
+  // reports idle ones, and a checked-out client may see the server's FATAL between two queries.
+  const onConnectionError = (err: Error) => options.logger?.warn({ err }, 'database connection failed');
+  pool.on('error', onConnectionError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let destroyed: Promise<void> | undefined;
   return {

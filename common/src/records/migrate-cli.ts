@@ -1,9 +1,8 @@
-import { readEnv } from '../config/env';
+import { z } from 'zod';
+import { envVar, readEnv } from '../config/env';
 import { createLogger } from '../logging/logger';
 import { createDatabase, databaseEnv } from './database';
 import { migrateToLatest } from './migrator';
-import { z } from 'zod';
-import { envVar } from '../config/env';
 
 /** `npm run migrate` and the Kubernetes migration Job: apply pending migrations, then exit. */
 async function main(): Promise<void> {

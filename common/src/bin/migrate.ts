@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { envVar, readEnv } from '../config/env';
 import { createLogger } from '../logging/logger';
-import { createDatabase, databaseEnv } from './database';
-import { migrateToLatest } from './migrator';
+import { createDatabase, databaseEnv } from '../records/database';
+import { migrateToLatest } from '../records/migrator';
 
 /** `npm run migrate` and the Kubernetes migration Job: apply pending migrations, then exit. */
 async function main(): Promise<void> {

@@ -1,23 +1,24 @@
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { createTestMessaging, type TestMessaging } from './support/messaging';
-import { postJson, startConsumer, startPublisher, waitFor, type RunningConsumer, type RunningPublisher } from './support/services';
+import { outcomeCount, postJson, startPublisher, startSubscriber, waitFor, type RunningPublisher, type RunningSubscriber } from './support/services';
 
 describe('the data path: HTTP → SNS → SQS → Postgres → HTTP', () => {
   let database: TestDatabase;
   let messaging: TestMessaging;
   let publisher: RunningPublisher;
-  let subscriber: RunningConsumer;
+  let subscriber: RunningSubscriber;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     messaging = await createTestMessaging();
-    publisher = await startPublisher({ database, endpoint: messaging.endpoint, topics: { [messaging.topicName]: messaging.topicArn } });
-    subscriber = startConsumer({ database, endpoint: messaging.endpoint, queueUrl: messaging.queueUrl });
+    const env = { DATABASE_URL: database.url, AWS_ENDPOINT_URL: messaging.endpoint };
+    publisher = await startPublisher({ ...env, ALLOWED_TOPICS: `${messaging.topicName}=${messaging.topicArn}` });
+    subscriber = await startSubscriber({ ...env, QUEUE_URL: messaging.queueUrl });
   });
 
   afterAll(async () => {
     await subscriber?.stop();
-    await publisher?.close();
+    await publisher?.stop();
     messaging?.destroy();
     await database?.drop();
   });
@@ -80,8 +81,8 @@ describe('the data path: HTTP → SNS → SQS → Postgres → HTTP', () => {
 
     await waitForRecord(first.json.transaction_id);
     // Both publishes reach the subscriber; wait until the second one has been seen too.
-    await waitFor('the duplicate delivery', async () => (await subscriber.metrics.messages.get()).values.some((v) => v.labels.outcome === 'duplicate' && v.value >= 1));
-    const { rows } = await database.pool.query(`select transaction_id from records where message = $1::jsonb`, [JSON.stringify(message)]);
+    await waitFor('the duplicate delivery', async () => (await outcomeCount(subscriber, 'duplicate')) >= 1);
+    const { rows } = await database.pool.query(`select transaction_id from records where message::jsonb = $1::jsonb`, [JSON.stringify(message)]);
     expect(rows).toEqual([{ transaction_id: first.json.transaction_id }]);
   });
 

@@ -1,8 +1,7 @@
 import { SNS_MAX_MESSAGE_BYTES } from '@pubsub-ingest/common';
-import { createDatabase } from '@pubsub-ingest/common';
-import { createTestDatabase, databaseConfig, type TestDatabase } from './support/database';
+import { createTestDatabase, type TestDatabase } from './support/database';
 import { createTestMessaging, type TestMessaging } from './support/messaging';
-import { postJson, startPublisher, type RunningPublisher } from './support/services';
+import { metricValue, postJson, startPublisher, type RunningPublisher } from './support/services';
 
 describe('publisher API: bad input gets a structured error, never a 500', () => {
   let database: TestDatabase;
@@ -13,12 +12,12 @@ describe('publisher API: bad input gets a structured error, never a 500', () => 
   beforeAll(async () => {
     database = await createTestDatabase();
     messaging = await createTestMessaging();
-    publisher = await startPublisher({ database, endpoint: messaging.endpoint, topics: { [messaging.topicName]: messaging.topicArn } });
+    publisher = await startPublisher({ DATABASE_URL: database.url, AWS_ENDPOINT_URL: messaging.endpoint, ALLOWED_TOPICS: `${messaging.topicName}=${messaging.topicArn}` });
     ingestUrl = `${publisher.url}/ingresar-datos`;
   });
 
   afterAll(async () => {
-    await publisher?.close();
+    await publisher?.stop();
     messaging?.destroy();
     await database?.drop();
   });
@@ -74,14 +73,15 @@ describe('publisher API: bad input gets a structured error, never a 500', () => 
   });
 
   it('When the topic is not in the allow-list, then 422 unknown_topic and nothing is published', async () => {
-    const before = (await publisher.metrics.publishes.get()).values.reduce((sum, v) => sum + v.value, 0);
+    const published = () => metricValue(publisher.service.registry, 'sns_publish_total');
+    const before = await published();
     const error = await expectError(
       await postJson(ingestUrl, { topic_arn: 'arn:aws:sns:us-east-1:000000000000:someone-elses-topic', message: 1 }),
       422,
       'unknown_topic',
     );
     expect(error.details).toEqual([{ field: 'topic_arn', message: 'unknown topic' }]);
-    expect((await publisher.metrics.publishes.get()).values.reduce((sum, v) => sum + v.value, 0)).toBe(before);
+    expect(await published()).toBe(before);
   });
 
   it('When the Idempotency-Key is not visible ASCII, then 400 invalid_idempotency_key', async () => {
@@ -99,15 +99,18 @@ describe('publisher API: bad input gets a structured error, never a 500', () => 
   });
 
   it('When the database is unreachable, then GET answers 503 database_unavailable with Retry-After', async () => {
-    const unreachable = createDatabase(databaseConfig('postgres://postgres:x@127.0.0.1:9/none', 1));
-    const isolated = await startPublisher({ database: unreachable, endpoint: messaging.endpoint, topics: {} });
+    const isolated = await startPublisher({
+      DATABASE_URL: 'postgres://postgres:x@127.0.0.1:9/none',
+      DATABASE_CONNECT_TIMEOUT_MS: '1000',
+      AWS_ENDPOINT_URL: messaging.endpoint,
+      ALLOWED_TOPICS: `${messaging.topicName}=${messaging.topicArn}`,
+    });
     try {
       const response = await fetch(`${isolated.url}/data/0193a6a0-0000-7000-8000-000000000000`);
       await expectError(response, 503, 'database_unavailable');
       expect(response.headers.get('retry-after')).toBe('2');
     } finally {
-      await isolated.close();
-      await unreachable.destroy();
+      await isolated.stop();
     }
   });
 

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { postJson, startPublisher, type RunningPublisher } from './support/services';
+import { metricValue, postJson, startPublisher, type RunningPublisher } from './support/services';
 
 const SNS = 'https://sns.us-east-1.amazonaws.com';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:data-ingestion-topic';
@@ -14,26 +14,23 @@ const publishOkXml =
 describe('publisher when SNS throttles or fails', () => {
   let database: TestDatabase;
   let publisher: RunningPublisher;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    env = { DATABASE_URL: database.url, AWS_ENDPOINT_URL: SNS, ALLOWED_TOPICS: `data-ingestion-topic=${TOPIC_ARN}` };
     // Each test file gets its own nock; (re)activate it and restore plain http afterwards.
     if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-    publisher = await startPublisher({
-      database,
-      batching: false,
-      topics: { 'data-ingestion-topic': TOPIC_ARN },
-      sns: { endpoint: SNS, region: 'us-east-1', maxAttempts: 3, credentials: { accessKeyId: 'k', secretAccessKey: 's' } },
-    });
+    publisher = await startPublisher({ ...env, PUBLISH_BATCHING: 'false', SNS_MAX_ATTEMPTS: '3' });
   });
 
   afterEach(() => nock.cleanAll());
   afterAll(async () => {
     nock.enableNetConnect();
     nock.restore();
-    await publisher?.close();
+    await publisher?.stop();
     await database?.drop();
   });
 
@@ -63,18 +60,13 @@ describe('publisher when SNS throttles or fails', () => {
   });
 
   it('When SNS cannot be reached at all, then the client gets 503, not 500', async () => {
-    const unreachable = await startPublisher({
-      database,
-      batching: false,
-      topics: { 'data-ingestion-topic': TOPIC_ARN },
-      // Port 9 (discard) on loopback: connection refused, a real network failure.
-      sns: { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', maxAttempts: 2, credentials: { accessKeyId: 'k', secretAccessKey: 's' } },
-    });
+    // Port 9 (discard) on loopback: connection refused, a real network failure.
+    const unreachable = await startPublisher({ ...env, PUBLISH_BATCHING: 'false', SNS_MAX_ATTEMPTS: '2', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
     try {
       const response = await postJson(`${unreachable.url}/ingresar-datos`, { topic_arn: 'data-ingestion-topic', message: 1 });
       expect({ status: response.status, code: response.json.error.code }).toEqual({ status: 503, code: 'publish_unavailable' });
     } finally {
-      await unreachable.close();
+      await unreachable.stop();
     }
   });
 
@@ -83,6 +75,6 @@ describe('publisher when SNS throttles or fails', () => {
     const response = await post();
     expect(response.status).toBe(503);
     expect(scope.isDone()).toBe(true);
-    expect((await publisher.metrics.publishes.get()).values.find((v) => v.labels.outcome === 'failed')?.value).toBeGreaterThan(0);
+    expect(await metricValue(publisher.service.registry, 'sns_publish_total', { outcome: 'failed' })).toBeGreaterThan(0);
   });
 });

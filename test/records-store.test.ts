@@ -1,11 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { migrateToLatest } from '@pubsub-ingest/common';
-import { storeMessages } from '../subscriber/src/ingest/ingest-core';
-import { renderOpenApiYaml } from '../publisher/src/openapi/write-openapi';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { decodeQueuedMessage } from '@pubsub-ingest/common';
-import { encodeMessage } from './support/messages';
 
 describe('records store', () => {
   let database: TestDatabase;
@@ -14,31 +8,26 @@ describe('records store', () => {
   });
   afterAll(async () => database?.drop());
 
-  it('When migrations run again, then nothing is applied and the table keeps its primary key', async () => {
+  it('When migrations run again, then nothing is applied and the tables keep their primary keys', async () => {
     expect(await migrateToLatest(database.db)).toEqual([]);
     const { rows } = await database.pool.query(
-      `select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
-       where i.indrelid = 'records'::regclass and i.indisprimary`,
+      `select i.indrelid::regclass::text as "table", a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+       where i.indrelid in ('records'::regclass, 'idempotency_keys'::regclass) and i.indisprimary order by 1`,
     );
-    expect(rows).toEqual([{ attname: 'transaction_id' }]);
+    expect(rows).toEqual([
+      { table: 'idempotency_keys', attname: 'transaction_id' },
+      { table: 'records', attname: 'transaction_id' },
+    ]);
   });
 
-  it('When one row of a batch is refused by the database, then only it is rejected and the others are stored', async () => {
-    const decode = (m: ReturnType<typeof encodeMessage>) => {
-      const result = decodeQueuedMessage(m);
-      if (!result.ok) throw new Error(result.reason);
-      return result.message;
-    };
-    const good = [decode(encodeMessage({ ok: 1 })), decode(encodeMessage({ ok: 2 }))];
-    // A NUL character is valid JSON text but Postgres jsonb refuses it (SQLSTATE 22P05): a row error.
-    const bad = decode(encodeMessage({ nul: '\u0000' }));
-    const outcomes = await storeMessages(database.db, [good[0]!, bad, good[1]!]);
-    expect(outcomes.map((o) => o.status)).toEqual(['stored', 'rejected', 'stored']);
-  });
-});
-
-describe('OpenAPI document', () => {
-  it('When the committed openapi.yaml is compared with the schemas, then it is current (run `npm run openapi` to refresh)', () => {
-    expect(readFileSync(join(__dirname, '..', 'publisher', 'openapi.yaml'), 'utf8')).toBe(renderOpenApiYaml());
+  it('When a message is stored, then its column keeps the text exactly as written', async () => {
+    const text = '{"b": 1,  "a": [12345678901234567890, 1e-400], "__proto__": "\\u0000", "b2": "\\ud83d\\ude00"}';
+    await database.pool.query(
+      `insert into records (transaction_id, topic, message, content_type, attributes, schema_version, published_at)
+       values ('0193a6a0-0000-7000-8000-0000000000aa', 't', $1, 'application/json', '{}', 1, now())`,
+      [text],
+    );
+    const { rows } = await database.pool.query(`select message::text as message from records where transaction_id = '0193a6a0-0000-7000-8000-0000000000aa'`);
+    expect(rows).toEqual([{ message: text }]);
   });
 });

@@ -1,21 +1,18 @@
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { encodeMessage } from './support/messages';
 import { createTestMessaging, type TestMessaging } from './support/messaging';
-import { startConsumer, waitFor, type RunningConsumer } from './support/services';
-
-const outcomeCount = async (consumer: RunningConsumer, outcome: string) =>
-  (await consumer.metrics.messages.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+import { outcomeCount, startSubscriber, waitFor, type RunningSubscriber } from './support/services';
 
 describe('subscriber delivery semantics', () => {
   let database: TestDatabase;
   let messaging: TestMessaging;
-  let subscriber: RunningConsumer;
+  let subscriber: RunningSubscriber;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     // A short visibility timeout and two receives before the DLQ keep the poison test quick.
     messaging = await createTestMessaging({ maxReceiveCount: 2, visibilityTimeoutSeconds: 1 });
-    subscriber = startConsumer({ database, endpoint: messaging.endpoint, queueUrl: messaging.queueUrl, consumer: { visibilityTimeoutSeconds: 1 } });
+    subscriber = await startSubscriber({ DATABASE_URL: database.url, AWS_ENDPOINT_URL: messaging.endpoint, QUEUE_URL: messaging.queueUrl, VISIBILITY_TIMEOUT_SECONDS: '1' });
   });
 
   afterAll(async () => {

@@ -1,15 +1,9 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { spawnServer, type ChildServer } from '../local-stack/src/child-server';
-import { EMULATOR_CREDENTIALS, REGION } from '../local-stack/src/aws-client-config';
-import { freePort } from './support/global-setup';
-import { createTestDatabase, type TestDatabase } from './support/database';
+import { EMULATOR_CREDENTIALS, freePort, REGION, spawnService, startPostgresServer, type PostgresServer } from '@pubsub-ingest/local-stack';
+import { createTestDatabase } from './support/database';
 import { createTestMessaging, type TestMessaging } from './support/messaging';
-import { startConsumer, waitFor } from './support/services';
+import { outcomeCount, startSubscriber, waitFor } from './support/services';
 import { stackEnv } from './support/stack-env';
-
-const ROOT = join(__dirname, '..');
 
 describe('subscriber under faults: nothing acknowledged is lost, nothing is written twice', () => {
   let messaging: TestMessaging;
@@ -22,10 +16,10 @@ describe('subscriber under faults: nothing acknowledged is lost, nothing is writ
   it('When Postgres stops during ingestion, then nothing is lost and everything is stored once after it restarts', async () => {
     const dataDir = join(stackEnv('dataDir'), `restart-${Date.now()}`);
     const port = await freePort();
-    const startServer = () => spawnServer<{ url: string }>(['postgres', dataDir, String(port)]);
-    let server: ChildServer<{ url: string }> = await startServer();
+    const startServer = () => startPostgresServer({ dataDir, port });
+    let server: PostgresServer = await startServer();
     const database = await createTestDatabase(server.info.url);
-    const subscriber = startConsumer({ database, endpoint: messaging.endpoint, queueUrl: messaging.queueUrl, consumer: { visibilityTimeoutSeconds: 5 } });
+    const subscriber = await startSubscriber({ DATABASE_URL: database.url, AWS_ENDPOINT_URL: messaging.endpoint, QUEUE_URL: messaging.queueUrl, VISIBILITY_TIMEOUT_SECONDS: '5' });
     try {
       const first = await messaging.publishMany(300);
       await waitFor('some records before the outage', async () => (await database.count()) > 0);
@@ -33,9 +27,7 @@ describe('subscriber under faults: nothing acknowledged is lost, nothing is writ
 
       const second = await messaging.publishMany(300);
       // While the database is down the subscriber holds what it received and stores nothing.
-      await waitFor('the subscriber to notice the outage', async () =>
-        (await subscriber.metrics.messages.get()).values.some((v) => v.labels.outcome === 'failed' && v.value > 0),
-      );
+      await waitFor('the subscriber to notice the outage', async () => (await outcomeCount(subscriber, 'failed')) > 0);
 
       server = await startServer();
       const all = new Set([...first, ...second]);
@@ -52,36 +44,18 @@ describe('subscriber under faults: nothing acknowledged is lost, nothing is writ
 
   it('When the subscriber process gets SIGTERM under load, then it drains, exits 0, and no message is lost', async () => {
     const database = await createTestDatabase();
-    const child = spawn(process.execPath, [join(ROOT, 'subscriber/dist/main.js')], {
-      env: {
-        PATH: process.env.PATH,
-        ...EMULATOR_CREDENTIALS,
-        AWS_REGION: REGION,
-        AWS_ENDPOINT_URL: messaging.endpoint,
-        QUEUE_URL: messaging.queueUrl,
-        DATABASE_URL: database.url,
-        HEALTH_PORT: '0',
-        RECEIVE_WAIT_SECONDS: '1',
-        VISIBILITY_TIMEOUT_SECONDS: '5',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const logs: string[] = [];
-    child.stdout!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-    const exited = once(child, 'exit');
+    const subscriberEnv = { DATABASE_URL: database.url, AWS_ENDPOINT_URL: messaging.endpoint, QUEUE_URL: messaging.queueUrl, VISIBILITY_TIMEOUT_SECONDS: '5' };
+    const child = spawnService('subscriber', { ...EMULATOR_CREDENTIALS, AWS_REGION: REGION, ...subscriberEnv, HEALTH_PORT: '0', RECEIVE_WAIT_SECONDS: '1', LOG_LEVEL: 'info' });
     try {
       const ids = await messaging.publishMany(2000);
       await waitFor('the subscriber to store some records', async () => (await database.count()) > 0, 20_000);
 
-      child.kill('SIGTERM');
-      const [code] = await exited;
-      expect({ code, logs: logs.join('').includes('"msg":"stopped"') }).toEqual({ code: 0, logs: true });
+      const code = await child.stop('SIGTERM');
+      expect({ code, logs: child.output().includes('"msg":"stopped"') }).toEqual({ code: 0, logs: true });
       const storedAtExit = await database.count();
 
       // A fresh subscriber finds every message the first one did not acknowledge.
-      const successor = startConsumer({ database, endpoint: messaging.endpoint, queueUrl: messaging.queueUrl, consumer: { visibilityTimeoutSeconds: 5 } });
+      const successor = await startSubscriber(subscriberEnv);
       try {
         await waitFor('every record', async () => (await database.count()) === ids.length, 60_000, 200);
       } finally {
@@ -91,7 +65,7 @@ describe('subscriber under faults: nothing acknowledged is lost, nothing is writ
       expect(rows[0].n).toBe(ids.length);
       expect(storedAtExit).toBeGreaterThan(0);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await child.stop('SIGKILL');
       await database.drop();
     }
   });

@@ -1,5 +1,5 @@
 import { PublishBatchCommand, type MessageAttributeValue } from '@aws-sdk/client-sns';
-import { attributesOf, newTransactionId, SCHEMA_VERSION, snsBodyOf } from '@pubsub-ingest/common';
+import { attributesOf, messageBodyOf, newTransactionId, SCHEMA_VERSION } from '@pubsub-ingest/common';
 import { every, fmt, progress } from './progress';
 import type { Stack } from './stack';
 
@@ -16,10 +16,9 @@ export function sampleRequest(topic: string, n: number): { topic_arn: string; me
 export function encodeForSns(topic: string, n: number): { transactionId: string; body: string; attributes: Record<string, MessageAttributeValue> } {
   const request = sampleRequest(topic, n);
   const transactionId = newTransactionId();
-  const { body, contentType } = snsBodyOf(request.message);
-  const attributes: Record<string, MessageAttributeValue> = {};
-  const plain = attributesOf({ transactionId, topic, contentType, attributes: request.attributes, publishedAt: new Date(), schemaVersion: SCHEMA_VERSION });
-  for (const [name, value] of Object.entries(plain)) attributes[name] = { DataType: 'String', StringValue: value };
+  const { body, contentType } = messageBodyOf(JSON.stringify(request.message), request.message);
+  const pairs = attributesOf({ transactionId, topic, contentType, publishedAt: new Date(), schemaVersion: SCHEMA_VERSION }, Object.entries(request.attributes));
+  const attributes: Record<string, MessageAttributeValue> = Object.fromEntries(pairs.map(([name, value]) => [name, { DataType: 'String', StringValue: value }]));
   return { transactionId, body, attributes };
 }
 

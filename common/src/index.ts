@@ -1,10 +1,16 @@
 export { ConfigError, envVar, readEnv } from './config/env';
+export { awsEnv, loggingEnv } from './config/shared-env';
 export { createLogger, type Logger } from './logging/logger';
 export * from './contract/limits';
-export * from './contract/ingest-message';
+export * from './contract/carriable-text';
+export * from './contract/json-text';
+export * from './contract/message-contract';
+export * from './contract/queued-message';
+export * from './contract/decode';
 export * from './contract/transaction-id';
-export * from './contract/sqs-decoder';
 export * from './records/records.table';
 export * from './records/database';
+export { secretPasswordProvider } from './records/database-secret';
 export * from './records/records.repository';
+export * from './records/idempotency-keys.repository';
 export { migrateToLatest, MigrationError } from './records/migrator';

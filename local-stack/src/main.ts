@@ -1,78 +1,37 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { resolve } from 'node:path';
+import { ConfigError } from '@pubsub-ingest/common';
+import { loadLocalStackConfig } from './config';
 import { startLocalStack } from './local-stack';
+import { waitReady } from './net';
+import { spawnService, type ServiceProcess } from './service-process';
 
 /**
  * `npm start`: the whole pipeline on this machine. Postgres and the SNS/SQS emulator listen on
  * 127.0.0.1; the publisher and the subscriber run as the same programs that run in production,
  * pointed at them through ordinary configuration.
  */
-const ROOT = resolve(__dirname, '..', '..');
-const env = process.env;
-const PORT = Number(env.PORT ?? 3000);
-const HOST = env.HOST ?? '127.0.0.1';
-const POSTGRES_PORT = Number(env.LOCAL_POSTGRES_PORT ?? 54329);
-const EMULATOR_PORT = Number(env.LOCAL_EMULATOR_PORT ?? 4566);
-const SUBSCRIBER_HEALTH_PORT = Number(env.LOCAL_SUBSCRIBER_HEALTH_PORT ?? 8081);
-const DATA_DIR = resolve(env.LOCAL_DATA_DIR ?? join(ROOT, '.local'));
-
 const color = process.stdout.isTTY ? (code: number, text: string) => `\x1b[${code}m${text}\x1b[0m` : (_: number, text: string) => text;
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
-function startService(name: string, script: string, serviceEnv: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, script)], {
-    env: { ...process.env, ...serviceEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Own process group: a terminal's Ctrl-C reaches only this supervisor, which stops the services in order.
-    detached: true,
-  });
-  const prefix = color(name === 'publisher' ? 36 : 35, `[${name}]`);
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream! }).on('line', (line) => say(`${prefix} ${line}`));
-  }
-  return child;
-}
-
-async function waitReady(name: string, url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${name} was not ready at ${url} within ${timeoutMs / 1000} s`);
-}
-
 async function main(): Promise<void> {
+  const config = loadLocalStackConfig();
+  const dataDir = resolve(config.LOCAL_DATA_DIR);
   say(color(1, 'pubsub-ingest local stack'));
   const stack = await startLocalStack({
-    dataDir: DATA_DIR,
-    postgresPort: POSTGRES_PORT,
-    emulatorPort: EMULATOR_PORT,
+    dataDir,
+    postgresPort: config.LOCAL_POSTGRES_PORT,
+    emulatorPort: config.LOCAL_EMULATOR_PORT,
+    emulator: config.LOCAL_EMULATOR,
     progress: (stepName, done) => say(done ? `  ${color(32, '✔')} ${stepName} (${done.ms} ms)` : `  … ${stepName}`),
   });
 
-  const children: { name: string; child: ChildProcess }[] = [];
+  const services: ServiceProcess[] = [];
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {
     if (!stopping) {
       stopping = true;
       say('\nStopping services, emulator and Postgres …');
-      await Promise.all(
-        children.map(async ({ child }) => {
-          if (child.exitCode === null && child.signalCode === null) {
-            child.kill('SIGTERM');
-            await once(child, 'exit');
-          }
-        }),
-      );
+      await Promise.all(services.map((s) => s.stop()));
       await stack.stop();
       say('Stopped.');
     }
@@ -81,46 +40,47 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
-  const publisher = startService('publisher', 'publisher/dist/main.js', { ...stack.serviceEnv, HOST, PORT: String(PORT) });
-  const subscriber = startService('subscriber', 'subscriber/dist/main.js', {
-    ...stack.serviceEnv,
-    HEALTH_HOST: '127.0.0.1',
-    HEALTH_PORT: String(SUBSCRIBER_HEALTH_PORT),
-  });
-  children.push({ name: 'publisher', child: publisher }, { name: 'subscriber', child: subscriber });
-  for (const { name, child } of children) {
-    child.on('exit', (code, signal) => {
+  const prefixed = (name: string, code: number) => (line: string) => say(`${color(code, `[${name}]`)} ${line}`);
+  services.push(
+    spawnService('publisher', { ...stack.serviceEnv, HOST: config.HOST, PORT: String(config.PORT) }, prefixed('publisher', 36)),
+    spawnService('subscriber', { ...stack.serviceEnv, HEALTH_HOST: '127.0.0.1', HEALTH_PORT: String(config.LOCAL_SUBSCRIBER_HEALTH_PORT) }, prefixed('subscriber', 35)),
+  );
+  for (const service of services) {
+    service.child.on('exit', (code, signal) => {
       if (!stopping) {
-        say(color(31, `${name} exited unexpectedly (${signal ?? `code ${code}`})`));
+        say(color(31, `${service.name} exited unexpectedly (${signal ?? `code ${code}`})`));
         void stopAll(1);
       }
     });
   }
 
+  const base = `http://${config.HOST}:${config.PORT}`;
+  const subscriberHealth = `http://127.0.0.1:${config.LOCAL_SUBSCRIBER_HEALTH_PORT}`;
   say('  … Starting publisher and subscriber');
   try {
+    const [publisher, subscriber] = services as [ServiceProcess, ServiceProcess];
     await Promise.all([
-      waitReady('publisher', `http://${HOST}:${PORT}/readyz`, publisher),
-      waitReady('subscriber', `http://127.0.0.1:${SUBSCRIBER_HEALTH_PORT}/readyz`, subscriber),
+      waitReady(`${base}/readyz`, { name: 'publisher', alive: () => publisher.child.exitCode === null }),
+      waitReady(`${subscriberHealth}/readyz`, { name: 'subscriber', alive: () => subscriber.child.exitCode === null }),
     ]);
   } catch (err) {
     say(color(31, (err as Error).message));
     return stopAll(1);
   }
-  const base = `http://${HOST}:${PORT}`;
   say(`  ${color(32, '✔')} Publisher and subscriber are ready\n`);
   say(`Publisher API   ${color(1, base)}   (OpenAPI: ${base}/openapi.json, metrics: ${base}/metrics)`);
-  say(`Subscriber      http://127.0.0.1:${SUBSCRIBER_HEALTH_PORT}/metrics`);
-  say(`Postgres        ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}   (data in ${DATA_DIR})`);
-  say(`SNS/SQS         ${stack.emulator.endpoint}   queue ${stack.messaging.queueUrl}\n`);
+  say(`Subscriber      ${subscriberHealth}/metrics`);
+  say(`Postgres        ${stack.postgres.info.url.replace(/:[^:@/]+@/, ':***@')}   (data in ${dataDir})`);
+  say(`SNS/SQS         ${stack.emulator.info.endpoint}   queue ${stack.messaging?.queueUrl}\n`);
   say('Try it:');
   say(`  curl -si ${base}/ingresar-datos -H 'Content-Type: application/json' \\`);
   say(`    -d '{"topic_arn": "data-ingestion-topic", "message": {"hello": "world"}}'`);
   say(`  curl -s ${base}/data/<transaction_id from the answer>\n`);
+  say('Dead letters:   npm run dlq -- list');
   say('Press Ctrl-C to stop.');
 }
 
 main().catch((err: unknown) => {
-  console.error(color(31, `local stack failed: ${err instanceof Error ? err.message : String(err)}`));
+  console.error(color(31, `local stack failed: ${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}`));
   process.exit(1);
 });

@@ -2,49 +2,53 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '@pubsub-ingest/common';
 import type { Pool } from 'pg';
+import type { Registry } from 'prom-client';
+import { healthRouter, type Readiness } from './health/health.router';
 import { errorMiddleware } from './http/error-middleware';
-import type { PublisherMetrics } from './http/metrics';
-import { healthRouter, type ReadinessCheck } from './health/health.router';
-import { ingestRouter } from './ingest/ingest.router';
-import type { MessagePublisher } from './ingest/outgoing-message';
-import type { TopicAllowList } from './ingest/topic-allow-list';
+import type { HttpMetrics } from './http/http-metrics';
 import { openApiDocument } from './openapi/document';
+import type { IdempotencyStore } from './publish/idempotency';
+import { publishRouter } from './publish/publish.router';
+import type { TopicAllowList } from './publish/topic-allow-list';
 import { recordsRouter } from './records/records.router';
+import type { MessagePublisher } from './sns/outgoing-message';
 
 export interface AppDeps {
   logger: Logger;
   pool: Pool;
   publisher: MessagePublisher;
+  idempotency: IdempotencyStore;
   topics: TopicAllowList;
-  metrics: PublisherMetrics;
-  readinessChecks: ReadinessCheck[];
-  isShuttingDown?: () => boolean;
-  clock?: () => Date;
+  registry: Registry;
+  httpMetrics: HttpMetrics;
+  readiness: () => Promise<Readiness>;
+  clock: () => Date;
 }
 
-/** The publisher's HTTP application; `main` listens, tests drive `app.callback()` or a port of their own. */
+/** The publisher's HTTP application: one router, so every path and method gets the JSON error shape. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = true;
   app.silent = true;
-  const openapi = JSON.stringify(openApiDocument());
+  // The served document names the topics this instance accepts.
+  const openapi = JSON.stringify(openApiDocument({ topics: deps.topics.names }));
 
-  app.use(deps.metrics.middleware());
+  app.use(deps.httpMetrics.middleware());
   app.use(errorMiddleware(deps.logger));
 
-  const docs = new Router().get('/openapi.json', (ctx) => {
+  const router = new Router();
+  router.get('/openapi.json', (ctx) => {
     ctx.type = 'application/json';
     ctx.body = openapi;
   });
-  const routers = [
-    ingestRouter({ topics: deps.topics, publisher: deps.publisher, logger: deps.logger, ...(deps.clock ? { clock: deps.clock } : {}) }),
+  for (const feature of [
+    publishRouter({ topics: deps.topics, publisher: deps.publisher, idempotency: deps.idempotency, logger: deps.logger, clock: deps.clock }),
     recordsRouter({ pool: deps.pool }),
-    healthRouter({ checks: deps.readinessChecks, metrics: deps.metrics, isShuttingDown: deps.isShuttingDown ?? (() => false) }),
-    docs,
-  ];
-  for (const router of routers) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
+    healthRouter({ readiness: deps.readiness, registry: deps.registry }),
+  ]) {
+    router.use(feature.routes());
   }
+  app.use(router.routes());
+  app.use(router.allowedMethods());
   return app;
 }

@@ -1,4 +1,4 @@
-import { databaseEnv, envVar, readEnv } from '@pubsub-ingest/common';
+import { awsEnv, databaseEnv, envVar, loggingEnv, readEnv } from '@pubsub-ingest/common';
 import { z } from 'zod';
 
 /** `name=arn` pairs, comma-separated: the only topics a client may publish to. */
@@ -24,9 +24,8 @@ const allowedTopics = z
 export const publisherEnv = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: envVar.port(3000),
-  LOG_LEVEL: envVar.logLevel(),
-  AWS_REGION: z.string().min(1),
-  AWS_ENDPOINT_URL: envVar.url().optional(),
+  ...loggingEnv,
+  ...awsEnv,
   ALLOWED_TOPICS: allowedTopics,
   SNS_MAX_ATTEMPTS: envVar.positiveInt(3, 10),
   SNS_REQUEST_TIMEOUT_MS: envVar.positiveInt(5000),

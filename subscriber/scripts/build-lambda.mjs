@@ -21,6 +21,8 @@ const result = await build({
   minify: true,
   // pg's optional native binding is never used.
   external: ['pg-native'],
+  // jsonc-parser's UMD build loads its parts with a require() esbuild cannot follow; its ESM build imports them.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   metafile: true,
   logLevel: 'warning',
 });

@@ -40,7 +40,7 @@ export class SubscriberMetrics {
 
   record(outcomes: readonly IngestOutcome[], now = Date.now()): void {
     for (const outcome of outcomes) {
-      this.messages.inc({ outcome: outcome.status === 'retry' ? 'failed' : outcome.status });
+      this.messages.inc({ outcome: outcome.status === 'retry' ? 'failed' : outcome.status === 'dead_letter' ? outcome.cause : outcome.status });
       if (outcome.status === 'stored') this.lag.observe(Math.max(0, now - outcome.message.publishedAt.getTime()) / 1000);
     }
   }

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { STACK_ENV } from './stack-env';
 
 export default async function globalTeardown(): Promise<void> {
-  await Promise.all((globalThis.__testServers ?? []).map((server) => server.stop()));
+  await globalThis.__testStack?.stop();
   const dataDir = process.env[STACK_ENV.dataDir];
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

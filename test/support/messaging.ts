@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { awsClientConfig, provisionMessaging, type Messaging, type MessagingNames } from '@pubsub-ingest/local-stack';
+import { receivedMessageOf } from '@pubsub-ingest/subscriber';
 import { encodeMessage } from './messages';
-import { awsClientConfig } from '../../local-stack/src/aws-client-config';
-import { provisionMessaging, type Messaging, type MessagingNames } from '../../local-stack/src/provision';
 import { stackEnv } from './stack-env';
 
 export interface TestMessaging extends Messaging {
@@ -42,8 +42,9 @@ export async function createTestMessaging(overrides: Partial<MessagingNames> = {
     endpoint,
     topicName: names.topic,
     sendRaw: async (body, attributes) => {
-      const MessageAttributes: Record<string, MessageAttributeValue> = {};
-      for (const [name, value] of Object.entries(attributes)) MessageAttributes[name] = { DataType: 'String', StringValue: value };
+      const MessageAttributes: Record<string, MessageAttributeValue> = Object.fromEntries(
+        Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+      );
       await sqs.send(new SendMessageCommand({ QueueUrl: messaging.queueUrl, MessageBody: body, MessageAttributes }));
     },
     publishMany: async (count) => {
@@ -72,9 +73,8 @@ export async function createTestMessaging(overrides: Partial<MessagingNames> = {
           new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], VisibilityTimeout: 30 }),
         );
         for (const m of Messages) {
-          const attributes: Record<string, string> = {};
-          for (const [k, v] of Object.entries(m.MessageAttributes ?? {})) if (v.StringValue !== undefined) attributes[k] = v.StringValue;
-          seen.push({ body: m.Body ?? '', attributes });
+          const { body, attributes } = receivedMessageOf(m);
+          seen.push({ body, attributes });
         }
       }
       return seen;

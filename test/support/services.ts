@@ -1,108 +1,47 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { createLogger, type DatabaseHandle } from '@pubsub-ingest/common';
-import { awsClientConfig } from '../../local-stack/src/aws-client-config';
-import { createApp } from '../../publisher/src/app';
-import { PublisherMetrics } from '../../publisher/src/http/metrics';
-import { createPublisher } from '../../publisher/src/ingest/create-publisher';
-import { TopicAllowList } from '../../publisher/src/ingest/topic-allow-list';
-import { BatchWriter } from '../../subscriber/src/ingest/batch-writer';
-import { storeMessages } from '../../subscriber/src/ingest/ingest-core';
-import { SubscriberMetrics } from '../../subscriber/src/metrics';
-import { QueueConsumer, type QueueConsumerOptions } from '../../subscriber/src/poller/queue-consumer';
+import type { Registry } from 'prom-client';
+import { createLogger } from '@pubsub-ingest/common';
+import { REGION } from '@pubsub-ingest/local-stack';
+import { createPublisherService, loadPublisherConfig, type PublisherService } from '@pubsub-ingest/publisher';
+import { createSubscriberService, loadSubscriberConfig, type SubscriberMetrics, type SubscriberService } from '@pubsub-ingest/subscriber';
 
 export const silentLogger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 export interface RunningPublisher {
   url: string;
-  metrics: PublisherMetrics;
-  sns: SNSClient;
-  close(): Promise<void>;
+  service: PublisherService;
+  stop(): Promise<void>;
 }
 
-/** The publisher app on a loopback port of its own, with real clients. */
-export async function startPublisher(options: {
-  database: Pick<DatabaseHandle, 'pool'>;
-  topics: Record<string, string>;
-  sns?: SNSClientConfig;
-  endpoint?: string;
-  batching?: boolean;
-  maxInFlight?: number;
-  lingerMs?: number;
-}): Promise<RunningPublisher> {
-  const sns = new SNSClient({ ...(options.endpoint ? awsClientConfig(options.endpoint) : {}), ...options.sns });
-  const metrics = new PublisherMetrics({ defaultMetrics: false });
-  const publisher = createPublisher(
-    { PUBLISH_BATCHING: options.batching ?? true, PUBLISH_LINGER_MS: options.lingerMs ?? 2, PUBLISH_MAX_IN_FLIGHT: options.maxInFlight ?? 1000 },
-    sns,
-    metrics,
-    silentLogger,
-  );
-  const app = createApp({
-    logger: silentLogger,
-    pool: options.database.pool,
-    publisher,
-    topics: new TopicAllowList(new Map(Object.entries(options.topics))),
-    metrics,
-    readinessChecks: [],
-  });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    metrics,
-    sns,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await publisher.close();
-      sns.destroy();
-    },
-  };
+/**
+ * The publisher as `main` builds it, from environment variables, on a loopback port of its own.
+ * `env` needs DATABASE_URL and ALLOWED_TOPICS, and AWS_ENDPOINT_URL for the emulator.
+ */
+export async function startPublisher(env: Record<string, string>): Promise<RunningPublisher> {
+  const service = createPublisherService(loadPublisherConfig({ AWS_REGION: REGION, PORT: '0', ...env }), { logger: silentLogger });
+  const url = await service.start();
+  return { url, service, stop: () => service.stop() };
 }
 
-export interface RunningConsumer {
-  consumer: QueueConsumer;
+export interface RunningSubscriber {
+  service: SubscriberService;
   metrics: SubscriberMetrics;
   stop(): Promise<void>;
 }
 
-/** The subscriber's consumer with real SQS and Postgres clients. */
-export function startConsumer(options: {
-  database: Pick<DatabaseHandle, 'db'>;
-  endpoint: string;
-  queueUrl: string;
-  consumer?: Partial<QueueConsumerOptions>;
-  batch?: { maxBatch?: number; lingerMs?: number };
-}): RunningConsumer {
-  const sqs = new SQSClient(awsClientConfig(options.endpoint));
-  const metrics = new SubscriberMetrics({ defaultMetrics: false });
-  const writer = new BatchWriter((messages) => storeMessages(options.database.db, messages), {
-    maxBatch: options.batch?.maxBatch ?? 200,
-    lingerMs: options.batch?.lingerMs ?? 5,
-    concurrency: 2,
-  });
-  const consumer = new QueueConsumer(
-    sqs,
-    writer,
-    { queueUrl: options.queueUrl, pollers: 2, waitSeconds: 1, maxMessages: 10, visibilityTimeoutSeconds: 30, maxInFlight: 500, ...options.consumer },
-    metrics,
-    silentLogger,
+/** The subscriber as `main` builds it, from environment variables; `env` needs DATABASE_URL, QUEUE_URL and AWS_ENDPOINT_URL. */
+export async function startSubscriber(env: Record<string, string>): Promise<RunningSubscriber> {
+  const service = createSubscriberService(
+    loadSubscriberConfig({ AWS_REGION: REGION, HEALTH_PORT: '0', POLLERS: '2', RECEIVE_WAIT_SECONDS: '1', BATCH_LINGER_MS: '5', ...env }),
+    { logger: silentLogger },
   );
-  consumer.start();
-  return {
-    consumer,
-    metrics,
-    stop: async () => {
-      await consumer.stop();
-      sqs.destroy();
-    },
-  };
+  await service.start();
+  return { service, metrics: service.metrics, stop: () => service.stop() };
+}
+
+/** The count of one outcome in the subscriber's `ingest_messages_total`. */
+export async function outcomeCount(subscriber: RunningSubscriber, outcome: string): Promise<number> {
+  return (await subscriber.metrics.messages.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
@@ -121,12 +60,22 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any }> {
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any; text: string }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
+  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined, text };
+}
+
+/** The sum of a metric's samples on a registry, optionally only those with the given labels. */
+export async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}, sampleName = name): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  return values
+    .filter((v) => ((v as { metricName?: string }).metricName ?? name) === sampleName && Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want))
+    .reduce((sum, v) => sum + v.value, 0);
 }

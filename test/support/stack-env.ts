@@ -3,6 +3,7 @@ export const STACK_ENV = {
   databaseUrl: 'TEST_DATABASE_URL',
   endpoint: 'TEST_AWS_ENDPOINT_URL',
   dataDir: 'TEST_DATA_DIR',
+  emulator: 'TEST_EMULATOR',
 } as const;
 
 export function stackEnv(name: keyof typeof STACK_ENV): string {

@@ -1,5 +1,6 @@
 import { SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { decodeQueuedMessage, queuedMessageOf } from '@pubsub-ingest/common';
+import { decodeQueuedMessage } from '@pubsub-ingest/common';
+import { receivedMessageOf } from '@pubsub-ingest/subscriber';
 import { Pool } from 'pg';
 import { Consumer } from 'sqs-consumer';
 import { intEnv, report, requiredEnv } from './peer-env';
@@ -23,7 +24,7 @@ function main(): void {
   });
 
   const handleMessage = async (sqsMessage: Message): Promise<Message> => {
-    const decoded = decodeQueuedMessage(queuedMessageOf(sqsMessage));
+    const decoded = decodeQueuedMessage(receivedMessageOf(sqsMessage));
     // Thrown: sqs-consumer leaves the message on the queue for the redrive policy.
     if (!decoded.ok) throw new Error(decoded.reason);
     const m = decoded.message;

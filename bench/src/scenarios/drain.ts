@@ -69,7 +69,7 @@ async function verifyRows(stack: Stack, label: string, messages: number): Promis
   const { rows } = await stack.pool.query<{ good: string }>(
     `select count(*) as good from records
      where topic = $1 and content_type = 'application/json' and schema_version = 1
-       and message ? 'sensor' and attributes = jsonb_build_object('site', attributes->>'site')`,
+       and message::jsonb ? 'sensor' and attributes = jsonb_build_object('site', attributes->>'site')`,
     [stack.topicName],
   );
   const good = Number(rows[0]?.good ?? 0);

@@ -1,14 +1,21 @@
 import { z } from 'zod';
-import { envVar, readEnv } from '../config/env';
+import { readEnv } from '../config/env';
+import { awsEnv, loggingEnv } from '../config/shared-env';
 import { createLogger } from '../logging/logger';
 import { createDatabase, databaseEnv } from '../records/database';
+import { secretPasswordProvider } from '../records/database-secret';
 import { migrateToLatest } from '../records/migrator';
+
+const migrateEnv = z
+  .object({ ...loggingEnv, ...databaseEnv, AWS_REGION: awsEnv.AWS_REGION.optional(), AWS_ENDPOINT_URL: awsEnv.AWS_ENDPOINT_URL })
+  .refine((env) => !env.DATABASE_SECRET_ARN || env.AWS_REGION, { path: ['AWS_REGION'], message: 'required with DATABASE_SECRET_ARN' });
 
 /** `npm run migrate` and the Kubernetes migration Job: apply pending migrations, then exit. */
 async function main(): Promise<void> {
-  const config = readEnv(z.object({ ...databaseEnv, LOG_LEVEL: envVar.logLevel() }));
+  const config = readEnv(migrateEnv);
   const logger = createLogger('migrate', config.LOG_LEVEL);
-  const database = createDatabase({ ...config, DATABASE_POOL_SIZE: 1 }, { logger, applicationName: 'pubsub-ingest-migrate' });
+  const password = config.AWS_REGION ? secretPasswordProvider({ ...config, AWS_REGION: config.AWS_REGION }) : undefined;
+  const database = createDatabase({ ...config, DATABASE_POOL_SIZE: 1 }, { logger, applicationName: 'pubsub-ingest-migrate', ...(password ? { password } : {}) });
   try {
     const applied = await migrateToLatest(database.db);
     logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');

@@ -21,6 +21,8 @@ export const databaseEnv = {
   PGSSLROOTCERT: z.string().optional(),
   DATABASE_POOL_SIZE: envVar.positiveInt(8, 200),
   DATABASE_CONNECT_TIMEOUT_MS: envVar.positiveInt(5000),
+  /** A Secrets Manager secret (e.g. the one RDS manages) holding the password; wins over PGPASSWORD. */
+  DATABASE_SECRET_ARN: z.string().startsWith('arn:', 'expected a Secrets Manager secret ARN').optional(),
 };
 
 export type DatabaseConfig = z.output<z.ZodObject<typeof databaseEnv>>;

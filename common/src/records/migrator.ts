@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 import * as createRecords from './migrations/2026_11_24_000000_create_records';
+import * as keepExactMessageText from './migrations/2026_12_02_000000_keep_exact_message_text';
 
 /** Every migration, in order. Listed in code (not read from disk) so bundles such as the Lambda carry them. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_000000_create_records': createRecords,
+  '2026_12_02_000000_keep_exact_message_text': keepExactMessageText,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
-import type { IngestMessage } from '../contract/ingest-message';
+import type { IngestMessage } from '../contract/message-contract';
 import type { Database } from './records.table';
 
 /**

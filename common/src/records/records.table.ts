@@ -1,11 +1,11 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** The `records` table: one row per transaction id, never updated. */
 export interface RecordTable {
   transaction_id: string;
   topic: string;
-  /** Written as JSON text; read back as JSON text (`message::text`) to pass through unparsed. */
-  message: ColumnType<unknown, string, never>;
+  /** `json`, not `jsonb`: the text is kept exactly as the producer wrote it, and read back as text. */
+  message: ColumnType<string, string, never>;
   content_type: string;
   attributes: ColumnType<Record<string, string>, string, never>;
   schema_version: number;
@@ -13,8 +13,15 @@ export interface RecordTable {
   received_at: Generated<Date>;
 }
 
-export interface Database {
-  records: RecordTable;
+/** The `idempotency_keys` table: which request first claimed each key-derived transaction id. */
+export interface IdempotencyKeyTable {
+  transaction_id: string;
+  /** SHA-256 of the request that claimed the key (topic, content type, body, attributes). */
+  request_sha256: Buffer;
+  claimed_at: Generated<Date>;
 }
 
-export type RecordRow = Selectable<RecordTable>;
+export interface Database {
+  records: RecordTable;
+  idempotency_keys: IdempotencyKeyTable;
+}

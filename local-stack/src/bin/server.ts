@@ -1,5 +1,5 @@
-import { startEmulator } from '../emulator-server';
-import { startPostgres } from '../postgres-server';
+import { startEmulator } from '../fauxqs-server';
+import { startPostgres } from '../embedded-postgres';
 import { REGION } from '../aws-client-config';
 
 /**

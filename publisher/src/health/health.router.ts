@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { PublisherMetrics } from '../http/metrics';
+import type { Registry } from 'prom-client';
 
 /** A dependency the service needs to do its work; `check` rejects when it is unreachable. */
 export interface ReadinessCheck {
@@ -7,11 +7,30 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
-export function healthRouter({ checks, metrics, isShuttingDown }: {
-  checks: ReadinessCheck[];
-  metrics: PublisherMetrics;
-  isShuttingDown: () => boolean;
-}): Router {
+export interface Readiness {
+  ready: boolean;
+  status: 'ok' | 'unavailable' | 'shutting_down';
+  checks?: Record<string, string>;
+}
+
+/** Runs every check; the service is ready only when all pass and it is not shutting down. */
+export async function readinessOf(checks: readonly ReadinessCheck[], shuttingDown: boolean): Promise<Readiness> {
+  if (shuttingDown) return { ready: false, status: 'shutting_down' };
+  const results = await Promise.all(
+    checks.map(async ({ name, check }) => {
+      try {
+        await check();
+        return [name, 'ok'] as const;
+      } catch (err) {
+        return [name, `unavailable: ${(err as Error).message}`] as const;
+      }
+    }),
+  );
+  const ready = results.every(([, state]) => state === 'ok');
+  return { ready, status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) };
+}
+
+export function healthRouter({ readiness, registry }: { readiness: () => Promise<Readiness>; registry: Registry }): Router {
   const router = new Router();
 
   router.get('/healthz', (ctx) => {
@@ -21,29 +40,14 @@ export function healthRouter({ checks, metrics, isShuttingDown }: {
 
   router.get('/readyz', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    if (isShuttingDown()) {
-      ctx.status = 503;
-      ctx.body = { status: 'shutting_down' };
-      return;
-    }
-    const results = await Promise.all(
-      checks.map(async ({ name, check }) => {
-        try {
-          await check();
-          return [name, 'ok'] as const;
-        } catch (err) {
-          return [name, `unavailable: ${(err as Error).message}`] as const;
-        }
-      }),
-    );
-    const ready = results.every(([, state]) => state === 'ok');
+    const { ready, ...body } = await readiness();
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) };
+    ctx.body = body;
   });
 
   router.get('/metrics', async (ctx) => {
-    ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
+    ctx.type = registry.contentType;
+    ctx.body = await registry.metrics();
   });
 
   return router;

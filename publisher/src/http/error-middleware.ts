@@ -13,18 +13,20 @@ function send(ctx: Context, error: AppError): void {
 
 /**
  * Turns every failure into the JSON error shape. Registered first, so it also covers unknown
- * routes and methods; anything unexpected is logged and answered 500 without internals.
+ * routes and methods (the router's 501 for a method it does not implement, such as TRACE, becomes
+ * a 405 with Allow, or a 404 where no route matches); anything unexpected is logged and answered
+ * 500 without internals.
  */
 export function errorMiddleware(logger: Logger) {
   return async (ctx: Context, next: Next): Promise<void> => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        send(ctx, new AppError(404, 'not_found', `no route for ${ctx.method} ${ctx.path}`));
-      } else if (ctx.status === 405 && ctx.body === undefined) {
-        send(ctx, new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`, {
-          headers: { Allow: String(ctx.response.get('Allow')) },
-        }));
+      if (ctx.body !== undefined && ctx.body !== null) return;
+      const allow = String(ctx.response.get('Allow') ?? '');
+      if (ctx.status === 404 || (ctx.status === 501 && allow === '')) {
+        send(ctx, new AppError('not_found', `no route for ${ctx.method} ${ctx.path}`));
+      } else if (ctx.status === 405 || ctx.status === 501) {
+        send(ctx, new AppError('method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`, { headers: { Allow: allow } }));
       }
     } catch (err) {
       if (err instanceof AppError) {
@@ -32,7 +34,7 @@ export function errorMiddleware(logger: Logger) {
         return;
       }
       logger.error({ err, method: ctx.method, path: ctx.path }, 'unhandled error');
-      send(ctx, new AppError(500, 'internal_error', 'internal error'));
+      send(ctx, new AppError('internal_error', 'internal error'));
     }
   };
 }

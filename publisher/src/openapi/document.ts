@@ -1,16 +1,27 @@
 import { MAX_USER_ATTRIBUTES } from '@pubsub-ingest/common';
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
-import { ErrorResponse, IdempotencyKey, IngestAccepted, IngestRequest, StoredRecord } from '../ingest/ingest.schema';
+import { codesWithStatus } from '../http/error-catalogue';
+import { ErrorResponse, IdempotencyKey, IngestAccepted, IngestRequest, StoredRecord } from '../publish/publish.schema';
 
-const errorResponse = (description: string) => ({
-  description,
+const errorResponse = (status: number, extra = '') => ({
+  description: `${codesWithStatus(status)}${extra}`,
   content: { 'application/json': { schema: ErrorResponse } },
 });
-const retryAfter = { 'Retry-After': z.string().meta({ description: 'Seconds to wait before retrying.' }) };
+const retryAfter = z.object({ 'Retry-After': z.string().meta({ description: 'Seconds to wait before retrying.' }) });
+const allow = z.object({ Allow: z.string().meta({ description: 'The methods this path accepts.' }) });
+
+export interface OpenApiOptions {
+  /** Topic names and ARNs this instance accepts; the served document lists them, the committed one does not. */
+  topics?: string[];
+  version?: string;
+}
 
 /** The OpenAPI 3.1 document, built from the same zod schemas that validate requests. */
-export function openApiDocument(version = '0.1.0'): ReturnType<typeof createDocument> {
+export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = {}): ReturnType<typeof createDocument> {
+  const request = topics?.length
+    ? IngestRequest.extend({ topic_arn: IngestRequest.shape.topic_arn.meta({ override: { enum: topics } }) }).meta({ id: 'IngestRequest' })
+    : IngestRequest;
   return createDocument({
     openapi: '3.1.0',
     info: {
@@ -18,7 +29,8 @@ export function openApiDocument(version = '0.1.0'): ReturnType<typeof createDocu
       version,
       description:
         'Publishes JSON messages to SNS; a subscriber stores each exactly once in Postgres, readable by transaction id. ' +
-        `Messages may carry up to ${MAX_USER_ATTRIBUTES} string attributes.`,
+        `Messages may carry up to ${MAX_USER_ATTRIBUTES} string attributes. Every error is JSON {"error": {"code", "message", "details"?}}; ` +
+        'a client fault is a 4xx without Retry-After, a fault of the service or of AWS a 503 with it.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     paths: {
@@ -27,21 +39,18 @@ export function openApiDocument(version = '0.1.0'): ReturnType<typeof createDocu
           operationId: 'ingestData',
           summary: 'Publish a message',
           requestParams: { header: z.object({ 'Idempotency-Key': IdempotencyKey.optional() }) },
-          requestBody: { required: true, content: { 'application/json': { schema: IngestRequest } } },
+          requestBody: { required: true, content: { 'application/json': { schema: request } } },
           responses: {
             '202': {
               description: 'SNS acknowledged the message; it will be readable at the Location shortly.',
               headers: z.object({ Location: z.string().meta({ description: '/data/{transaction_id}' }) }),
               content: { 'application/json': { schema: IngestAccepted } },
             },
-            '400': errorResponse('malformed_json, malformed_body or invalid_idempotency_key'),
-            '413': errorResponse('payload_too_large: the body or the message with its attributes exceeds the SNS limit of 256 KiB'),
-            '415': errorResponse('unsupported_media_type: the body is not application/json'),
-            '422': errorResponse('validation_failed (details name each field) or unknown_topic'),
-            '503': {
-              ...errorResponse('publish_unavailable, publish_throttled or overloaded: retry after the given delay'),
-              headers: z.object(retryAfter),
-            },
+            '400': errorResponse(400),
+            '413': errorResponse(413),
+            '415': errorResponse(415),
+            '422': errorResponse(422),
+            '503': { ...errorResponse(503), headers: retryAfter },
           },
         },
       },
@@ -60,9 +69,9 @@ export function openApiDocument(version = '0.1.0'): ReturnType<typeof createDocu
               content: { 'application/json': { schema: StoredRecord } },
             },
             '304': { description: 'Not modified (If-None-Match matched).' },
-            '400': errorResponse('invalid_id: id is not a UUID'),
-            '404': errorResponse('not_found: no record with this id has been stored (yet)'),
-            '503': { ...errorResponse('database_unavailable'), headers: z.object(retryAfter) },
+            '400': errorResponse(400),
+            '404': errorResponse(404),
+            '503': { ...errorResponse(503), headers: retryAfter },
           },
         },
       },
@@ -75,6 +84,11 @@ export function openApiDocument(version = '0.1.0'): ReturnType<typeof createDocu
         },
       },
       '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format.' } } } },
+    },
+    components: {
+      responses: {
+        MethodNotAllowed: { description: 'Any other method on a known path: 405 method_not_allowed, JSON, with Allow.', headers: allow, content: { 'application/json': { schema: ErrorResponse } } },
+      },
     },
   });
 }

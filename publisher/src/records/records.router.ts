@@ -22,7 +22,7 @@ export function recordsRouter({ pool }: { pool: Pool }): Router {
   router.get('/data/:id', async (ctx) => {
     const id = ctx.params.id ?? '';
     if (!isTransactionId(id)) {
-      throw new AppError(400, 'invalid_id', 'id must be a transaction id (a UUID)');
+      throw new AppError('invalid_id', 'id must be a transaction id (a UUID)');
     }
     let record: StoredRecordText | undefined;
     try {

@@ -1,6 +1,6 @@
 import type { IngestMessage } from '@pubsub-ingest/common';
 import { BatchWriter } from './batch-writer';
-import type { IngestOutcome } from './ingest-core';
+import type { StoreOutcome } from './store-messages';
 
 const message = (n: number) => ({ transactionId: `id-${n}` }) as IngestMessage;
 
@@ -10,7 +10,7 @@ describe('BatchWriter', () => {
     const writer = new BatchWriter(
       async (messages) => {
         batches.push(messages.map((m) => m.transactionId));
-        return messages.map((m): IngestOutcome => ({ status: m.transactionId === 'id-2' ? 'duplicate' : 'stored', message: m }));
+        return messages.map((m): StoreOutcome => ({ status: m.transactionId === 'id-2' ? 'duplicate' : 'stored' }));
       },
       { maxBatch: 100, lingerMs: 10, concurrency: 1 },
     );
@@ -25,7 +25,7 @@ describe('BatchWriter', () => {
     const writer = new BatchWriter(
       async (messages) => {
         sizes.push(messages.length);
-        return messages.map((m): IngestOutcome => ({ status: 'stored', message: m }));
+        return messages.map((): StoreOutcome => ({ status: 'stored' }));
       },
       { maxBatch: 4, lingerMs: 1000, concurrency: 2 },
     );

@@ -1,5 +1,5 @@
 import type { IngestMessage } from '@pubsub-ingest/common';
-import type { IngestOutcome } from './ingest-core';
+import type { StoreOutcome } from './store-messages';
 
 export interface BatchWriterOptions {
   /** Most messages in one statement. */
@@ -12,11 +12,11 @@ export interface BatchWriterOptions {
 
 interface Pending {
   message: IngestMessage;
-  resolve: (outcome: IngestOutcome) => void;
+  resolve: (outcome: StoreOutcome) => void;
 }
 
 /**
- * Gathers the messages of every poller into large statements: a batch is written when it is full,
+ * Gathers the messages of every caller into large statements: a batch is written when it is full,
  * when its first message has waited `lingerMs`, or as soon as a writer frees up while messages wait.
  */
 export class BatchWriter {
@@ -25,13 +25,13 @@ export class BatchWriter {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: (messages: IngestMessage[]) => Promise<IngestOutcome[]>,
+    private readonly store: (messages: IngestMessage[]) => Promise<StoreOutcome[]>,
     private readonly options: BatchWriterOptions,
     private readonly onBatch: (size: number) => void = () => undefined,
   ) {}
 
-  write(messages: readonly IngestMessage[]): Promise<IngestOutcome[]> {
-    const outcomes = messages.map((message) => new Promise<IngestOutcome>((resolve) => this.pending.push({ message, resolve })));
+  write(messages: readonly IngestMessage[]): Promise<StoreOutcome[]> {
+    const outcomes = messages.map((message) => new Promise<StoreOutcome>((resolve) => this.pending.push({ message, resolve })));
     if (this.pending.length >= this.options.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs);
     return Promise.all(outcomes);
@@ -53,7 +53,7 @@ export class BatchWriter {
 
   private async run(batch: Pending[]): Promise<void> {
     this.onBatch(batch.length);
-    let outcomes: IngestOutcome[];
+    let outcomes: StoreOutcome[];
     try {
       outcomes = await this.store(batch.map((p) => p.message));
     } catch (err) {

@@ -1,66 +1,52 @@
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDatabase, createLogger, databaseEnv, envVar, migrateToLatest, readEnv, type Database, type Logger, type QueuedMessage } from '@pubsub-ingest/common';
-import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import { secretPasswordProvider } from '../database-password';
-import { ingestMessages, isAcknowledgeable } from '../ingest/ingest-core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createDatabase, createLogger, migrateToLatest, secretPasswordProvider, type DatabaseHandle, type Logger } from '@pubsub-ingest/common';
+import { loadLambdaConfig, type LambdaConfig } from '../config';
+import { createIngestCore, isAcknowledgeable, type IngestCore } from '../ingest/ingest-core';
+import { SubscriberMetrics } from '../metrics';
+import { receivedMessageOf } from '../sqs/received-message';
 
-const lambdaEnv = z.object({
-  LOG_LEVEL: envVar.logLevel(),
-  AWS_REGION: z.string().min(1),
-  DATABASE_SECRET_ARN: z.string().startsWith('arn:').optional(),
-  ...databaseEnv,
-  DATABASE_POOL_SIZE: envVar.positiveInt(2, 10),
-});
+export interface LambdaRuntime {
+  database: DatabaseHandle;
+  core: IngestCore;
+  logger: Logger;
+}
 
-function queuedMessageOfRecord(record: SQSRecord): QueuedMessage {
-  const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(record.messageAttributes ?? {})) {
-    if (value.stringValue !== undefined) attributes[name] = value.stringValue;
-  }
-  return { body: record.body, attributes };
+/** Connections and the ingest core of one Lambda instance, wired like the poller's. */
+export function createLambdaRuntime(config: LambdaConfig, deps: { logger?: Logger } = {}): LambdaRuntime {
+  const logger = deps.logger ?? createLogger('subscriber-lambda', config.LOG_LEVEL);
+  const password = secretPasswordProvider(config);
+  const database = createDatabase(config, { logger, applicationName: 'pubsub-ingest-lambda', ...(password ? { password } : {}) });
+  const core = createIngestCore({
+    db: database.db,
+    batch: { maxBatch: config.BATCH_SIZE, lingerMs: config.BATCH_LINGER_MS, concurrency: config.DATABASE_POOL_SIZE },
+    metrics: new SubscriberMetrics({ defaultMetrics: false }),
+    logger,
+  });
+  return { database, core, logger };
 }
 
 /**
- * The SQS event-source handler over the same ingest core as the poller. Messages it could not
- * store are reported in `batchItemFailures` (ReportBatchItemFailures), so Lambda retries only
- * those, and the redrive policy takes the poison ones to the DLQ.
+ * The SQS event-source transport of the ingest core. Messages it did not acknowledge are reported
+ * in `batchItemFailures` (ReportBatchItemFailures), so Lambda retries only those, and the redrive
+ * policy takes the dead letters to the DLQ.
  */
-export function createHandler({ db, logger }: { db: Kysely<Database>; logger: Logger }) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const records = event.Records ?? [];
-    const outcomes = await ingestMessages(db, records.map(queuedMessageOfRecord));
-    const batchItemFailures = records
-      .filter((record, i) => {
-        const outcome = outcomes[i]!;
-        if (isAcknowledgeable(outcome)) return false;
-        logger.warn({ messageId: record.messageId, outcome: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined }, 'message not stored');
-        return true;
-      })
-      .map((record) => ({ itemIdentifier: record.messageId }));
-    logger.info({ received: records.length, failed: batchItemFailures.length }, 'batch ingested');
-    return { batchItemFailures };
-  };
+export async function ingestEvent({ core, logger }: LambdaRuntime, event: SQSEvent): Promise<SQSBatchResponse> {
+  const records = event.Records ?? [];
+  const outcomes = await core.ingest(records.map(receivedMessageOf));
+  const batchItemFailures = records.filter((_, i) => !isAcknowledgeable(outcomes[i]!)).map((record) => ({ itemIdentifier: record.messageId }));
+  logger.info({ received: records.length, failed: batchItemFailures.length }, 'batch ingested');
+  return { batchItemFailures };
 }
 
-let runtime: { db: Kysely<Database>; logger: Logger; ingest: ReturnType<typeof createHandler> } | undefined;
+let runtime: LambdaRuntime | undefined;
 
 /** Connections are created on the first invocation and reused while the function stays warm. */
-function runtimeOnce() {
-  if (!runtime) {
-    const config = readEnv(lambdaEnv);
-    const logger = createLogger('subscriber-lambda', config.LOG_LEVEL);
-    const password = config.DATABASE_SECRET_ARN ? secretPasswordProvider(config.DATABASE_SECRET_ARN, config.AWS_REGION) : undefined;
-    const { db } = createDatabase(config, { logger, applicationName: 'pubsub-ingest-lambda', ...(password ? { password } : {}) });
-    runtime = { db, logger, ingest: createHandler({ db, logger }) };
-  }
-  return runtime;
-}
+const runtimeOnce = () => (runtime ??= createLambdaRuntime(loadLambdaConfig()));
 
 /** Applies pending migrations with the function's own database settings. */
 export async function migrate(): Promise<string[]> {
-  const { db, logger } = runtimeOnce();
-  const applied = await migrateToLatest(db);
+  const { database, logger } = runtimeOnce();
+  const applied = await migrateToLatest(database.db);
   logger.info({ applied }, 'migrations applied');
   return applied;
 }
@@ -71,5 +57,5 @@ export async function migrate(): Promise<string[]> {
  */
 export async function handler(event: SQSEvent | { action: 'migrate' }): Promise<SQSBatchResponse | { applied: string[] }> {
   if ('action' in event && event.action === 'migrate') return { applied: await migrate() };
-  return runtimeOnce().ingest(event as SQSEvent);
+  return ingestEvent(runtimeOnce(), event as SQSEvent);
 }

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import { decodeQueuedMessage, queuedMessageOf, type IngestMessage, type Logger } from '@pubsub-ingest/common';
-import type { BatchWriter } from '../ingest/batch-writer';
-import type { IngestOutcome } from '../ingest/ingest-core';
+import type { Logger } from '@pubsub-ingest/common';
+import { isAcknowledgeable, type IngestCore, type IngestOutcome } from '../ingest/ingest-core';
 import type { SubscriberMetrics } from '../metrics';
-import { deleteMessages } from './delete-messages';
+import { deleteMessages } from '../sqs/delete-messages';
+import { receivedMessageOf } from '../sqs/received-message';
 import { VisibilityKeeper } from './visibility-keeper';
 
 export interface QueueConsumerOptions {
@@ -21,17 +21,15 @@ export interface QueueConsumerOptions {
   maxInFlight: number;
 }
 
-interface Received {
-  sqs: Message & { MessageId: string; ReceiptHandle: string };
-  message: IngestMessage;
-}
+type HeldMessage = Message & { MessageId: string; ReceiptHandle: string };
 
 const MAX_BACKOFF_MS = 5_000;
 
 /**
- * Long-polls the queue with several pollers and feeds a shared batch writer. A message is deleted
- * only after the statement that stored it committed; invalid ones stay for the DLQ; while the
- * database is down, messages are held (visibility extended) and retried, and polling pauses.
+ * The SQS transport of the ingest core: long-polls the queue with several pollers, hands what it
+ * receives to the core, and acknowledges. A message is deleted only after the statement that
+ * stored it committed; dead letters stay for the redrive; while the database is down, messages
+ * are held (visibility extended) and retried, and polling pauses.
  */
 export class QueueConsumer {
   private stopping = false;
@@ -42,12 +40,10 @@ export class QueueConsumer {
   private capacityWaiters: (() => void)[] = [];
   private databaseFailures = 0;
   private pollers: Promise<void>[] = [];
-  /** Messages already released from the in-flight count, so a message is never counted out twice. */
-  private readonly settled = new WeakSet<Message>();
 
   constructor(
     private readonly sqs: SQSClient,
-    private readonly writer: BatchWriter,
+    private readonly core: IngestCore,
     private readonly options: QueueConsumerOptions,
     private readonly metrics: SubscriberMetrics,
     private readonly logger: Logger,
@@ -105,7 +101,8 @@ export class QueueConsumer {
         await this.sleep(backoff(failures));
         continue;
       }
-      if (messages.length > 0) this.track(this.handle(messages));
+      const held = messages.filter((m): m is HeldMessage => !!m.ReceiptHandle && !!m.MessageId);
+      if (held.length > 0) this.track(this.handle(held));
     }
   }
 
@@ -114,85 +111,57 @@ export class QueueConsumer {
     void group.finally(() => this.groups.delete(group));
   }
 
-  private async handle(messages: Message[]): Promise<void> {
-    const held = messages.filter((m): m is Received['sqs'] => !!m.ReceiptHandle && !!m.MessageId);
+  /** Ingests until every message is acknowledged or left for the redrive, or shutdown gives up on the rest (they are redelivered). */
+  private async handle(held: HeldMessage[]): Promise<void> {
     this.changeInFlight(held.length);
     this.keeper.hold(held.map((m) => ({ id: m.MessageId, receiptHandle: m.ReceiptHandle })));
+    let pending = held;
     try {
-      const valid: Received[] = [];
-      for (const sqs of held) {
-        const decoded = decodeQueuedMessage(queuedMessageOf(sqs));
-        if (decoded.ok) {
-          valid.push({ sqs, message: decoded.message });
-        } else {
-          this.metrics.messages.inc({ outcome: 'invalid' });
-          this.logger.error(
-            { messageId: sqs.MessageId, receiveCount: sqs.Attributes?.ApproximateReceiveCount, reason: decoded.reason },
-            'invalid message left on the queue for the dead-letter queue',
-          );
-          this.settle([sqs]);
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const outcomes = await this.core.ingest(pending.map(receivedMessageOf));
+        const retry = pending.filter((_, i) => outcomes[i]!.status === 'retry');
+        await this.acknowledge(pending.filter((_, i) => isAcknowledgeable(outcomes[i]!)));
+        this.release(pending.filter((_, i) => outcomes[i]!.status !== 'retry'));
+
+        if (retry.length === 0) {
+          this.databaseFailures = 0;
+          return;
         }
+        this.databaseFailures = Math.max(this.databaseFailures, attempt);
+        const reason = (outcomes.find((o) => o.status === 'retry') as Extract<IngestOutcome, { status: 'retry' }>).reason;
+        if (this.stopping) {
+          this.logger.warn({ count: retry.length, reason }, 'database unavailable at shutdown; messages left for redelivery');
+          return;
+        }
+        this.logger.warn({ count: retry.length, attempt, reason }, 'database unavailable; holding messages and retrying');
+        await this.sleep(backoff(attempt));
+        pending = retry;
       }
-      await this.store(valid);
     } finally {
-      this.settle(held);
+      this.release(pending);
     }
   }
 
-  /** Writes until every message is stored, rejected, or shutdown gives up on the rest (they are redelivered). */
-  private async store(pending: Received[]): Promise<void> {
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const outcomes = await this.writer.write(pending.map((p) => p.message));
-      this.metrics.record(outcomes);
-      const done = pending.filter((_, i) => outcomes[i]!.status !== 'retry');
-      const retry = pending.filter((_, i) => outcomes[i]!.status === 'retry');
-      await this.acknowledge(done, outcomes.filter((o) => o.status !== 'retry'));
-
-      if (retry.length === 0) {
-        this.databaseFailures = 0;
-        return;
+  private async acknowledge(messages: HeldMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const receiptHandles = messages.map((m) => m.ReceiptHandle);
+    try {
+      const failed = await deleteMessages(this.sqs, this.options.queueUrl, receiptHandles);
+      if (failed.length > 0) {
+        this.metrics.sqsErrors.inc({ operation: 'DeleteMessageBatch' }, failed.length);
+        this.logger.warn({ failed }, 'stored messages could not be deleted; their redelivery will be recognised as duplicates');
       }
-      this.databaseFailures = Math.max(this.databaseFailures, attempt);
-      const reason = (outcomes.find((o) => o.status === 'retry') as { reason: string }).reason;
-      if (this.stopping) {
-        this.logger.warn({ count: retry.length, reason }, 'database unavailable at shutdown; messages left for redelivery');
-        return;
-      }
-      this.logger.warn({ count: retry.length, attempt, reason }, 'database unavailable; holding messages and retrying');
-      await this.sleep(backoff(attempt));
-      pending = retry;
+    } catch (err) {
+      this.metrics.sqsErrors.inc({ operation: 'DeleteMessageBatch' });
+      this.logger.warn({ err, count: receiptHandles.length }, 'delete failed; stored messages will be redelivered and recognised as duplicates');
     }
   }
 
-  private async acknowledge(received: Received[], outcomes: IngestOutcome[]): Promise<void> {
-    const deletable: string[] = [];
-    received.forEach((r, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.status === 'stored' || outcome.status === 'duplicate') deletable.push(r.sqs.ReceiptHandle);
-      else if (outcome.status === 'rejected') {
-        this.logger.error({ messageId: r.sqs.MessageId, transactionId: r.message.transactionId, reason: outcome.reason }, 'database rejected message; left for the dead-letter queue');
-      }
-    });
-    if (deletable.length > 0) {
-      try {
-        const failed = await deleteMessages(this.sqs, this.options.queueUrl, deletable);
-        if (failed.length > 0) {
-          this.metrics.sqsErrors.inc({ operation: 'DeleteMessageBatch' }, failed.length);
-          this.logger.warn({ failed }, 'stored messages could not be deleted; their redelivery will be recognised as duplicates');
-        }
-      } catch (err) {
-        this.metrics.sqsErrors.inc({ operation: 'DeleteMessageBatch' });
-        this.logger.warn({ err, count: deletable.length }, 'delete failed; stored messages will be redelivered and recognised as duplicates');
-      }
-    }
-    this.settle(received.map((r) => r.sqs));
-  }
-
-  private settle(messages: Message[]): void {
-    const fresh = messages.filter((m) => !this.settled.has(m));
-    for (const m of fresh) this.settled.add(m);
-    this.keeper.release(fresh.map((m) => m.ReceiptHandle!));
-    this.changeInFlight(-fresh.length);
+  /** Stops holding messages (each once): acknowledged, left for the redrive, or abandoned at shutdown. */
+  private release(messages: HeldMessage[]): void {
+    const handles = messages.map((m) => m.ReceiptHandle).filter((h) => this.keeper.isHeld(h));
+    this.keeper.release(handles);
+    this.changeInFlight(-handles.length);
   }
 
   private changeInFlight(delta: number): void {

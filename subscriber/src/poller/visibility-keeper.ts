@@ -36,6 +36,10 @@ export class VisibilityKeeper {
     for (const handle of receiptHandles) this.held.delete(handle);
   }
 
+  isHeld(receiptHandle: string): boolean {
+    return this.held.has(receiptHandle);
+  }
+
   get size(): number {
     return this.held.size;
   }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isCitus } from './citus';
 
 // Frozen once released: later changes go into new migrations.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -15,9 +16,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // On Citus, shard by the primary key so a read by id touches exactly one shard.
-  const { rows } = await sql<{ citus: boolean }>`
-    select exists (select 1 from pg_extension where extname = 'citus') as citus`.execute(db);
-  if (rows[0]?.citus) {
+  if (await isCitus(db)) {
     await sql`select create_distributed_table('records', 'transaction_id')`.execute(db);
   }
 }

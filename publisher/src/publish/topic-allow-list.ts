@@ -7,12 +7,13 @@ export interface Topic {
 /** The topics a client may publish to; a request names one by logical name or by full ARN. */
 export class TopicAllowList {
   private readonly byKey = new Map<string, Topic>();
+  readonly topics: readonly Topic[];
 
   constructor(topics: ReadonlyMap<string, string>) {
-    for (const [name, arn] of topics) {
-      const topic = { name, arn };
-      this.byKey.set(name, topic);
-      this.byKey.set(arn, topic);
+    this.topics = [...topics].map(([name, arn]) => ({ name, arn }));
+    for (const topic of this.topics) {
+      this.byKey.set(topic.name, topic);
+      this.byKey.set(topic.arn, topic);
     }
   }
 
@@ -20,7 +21,8 @@ export class TopicAllowList {
     return this.byKey.get(nameOrArn);
   }
 
-  get topics(): Topic[] {
-    return [...new Set(this.byKey.values())];
+  /** Every name and ARN a request may give. */
+  get names(): string[] {
+    return [...this.byKey.keys()];
   }
 }

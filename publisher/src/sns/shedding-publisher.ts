@@ -1,5 +1,5 @@
-import type { PublisherMetrics } from '../http/metrics';
 import type { MessagePublisher, OutgoingMessage } from './outgoing-message';
+import type { PublishMetrics } from './publish-metrics';
 
 /** More messages wait for SNS than the service allows; the client should retry shortly. */
 export class PublisherOverloadedError extends Error {
@@ -16,11 +16,11 @@ export class PublisherOverloadedError extends Error {
 export class SheddingPublisher implements MessagePublisher {
   private waiting = 0;
 
-  constructor(private readonly inner: MessagePublisher, private readonly maxInFlight: number, private readonly metrics: PublisherMetrics) {}
+  constructor(private readonly inner: MessagePublisher, private readonly maxInFlight: number, private readonly metrics: PublishMetrics) {}
 
   async publish(message: OutgoingMessage): Promise<void> {
     if (this.waiting >= this.maxInFlight) {
-      this.metrics.publishes.inc({ outcome: 'shed' });
+      this.metrics.count('shed');
       throw new PublisherOverloadedError(this.maxInFlight);
     }
     this.waiting++;

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { carriableJsonText, firstUncarriable, isCarriable } from './carriable-text';
+import { ATTRIBUTE_NAME, MAX_USER_ATTRIBUTES } from './limits';
+import { isTransactionId } from './transaction-id';
+
+/** Version of the attribute contract below; a subscriber refuses versions it does not know. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Message attributes the publisher sets on every SNS message. The body itself is the producer's
+ * message, so other subscribers of the topic can read it as it is.
+ */
+export const ATTRIBUTE = {
+  transactionId: 'ingest.transaction_id',
+  contentType: 'ingest.content_type',
+  publishedAt: 'ingest.published_at',
+  schemaVersion: 'ingest.schema_version',
+  topic: 'ingest.topic',
+} as const;
+
+export const RESERVED_ATTRIBUTE_PREFIX = 'ingest.';
+
+/** `application/json`: the body is JSON text; `text/plain`: the body is the producer's string itself. */
+export const CONTENT_TYPES = ['application/json', 'text/plain'] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
+
+export const userAttributeName = z
+  .string()
+  .regex(ATTRIBUTE_NAME, 'attribute names use letters, digits, "_", "-" and "." (not at either end, never two in a row), at most 256 characters, and do not start with "aws." or "amazon."')
+  .refine((name) => !name.toLowerCase().startsWith(RESERVED_ATTRIBUTE_PREFIX), {
+    message: `attribute names starting with "${RESERVED_ATTRIBUTE_PREFIX}" are reserved`,
+  });
+
+export const userAttributeValue = z
+  .string()
+  .min(1, 'attribute values must not be empty')
+  .superRefine((value, ctx) => {
+    const bad = firstUncarriable(value);
+    if (bad) ctx.addIssue({ code: 'custom', message: `attribute values cannot hold ${bad}: SNS message attributes carry only tab, LF, CR and the characters from U+0020 on, except U+FFFE, U+FFFF and lone surrogates` });
+  });
+
+/** The producer's own attributes: published as SNS message attributes and stored with the record. */
+export const userAttributes = z
+  .record(userAttributeName, userAttributeValue)
+  .refine((attrs) => Object.keys(attrs).length <= MAX_USER_ATTRIBUTES, { message: `at most ${MAX_USER_ATTRIBUTES} attributes` });
+
+/** The reserved attributes every message carries, as strings on the wire. */
+export const messageEnvelope = z.object({
+  [ATTRIBUTE.transactionId]: z.string().refine(isTransactionId, 'not a UUID'),
+  [ATTRIBUTE.contentType]: z.enum(CONTENT_TYPES),
+  [ATTRIBUTE.publishedAt]: z.iso.datetime({ message: 'not an ISO 8601 timestamp' }),
+  [ATTRIBUTE.schemaVersion]: z.literal(String(SCHEMA_VERSION), { message: `unsupported schema version (this subscriber reads ${SCHEMA_VERSION})` }),
+  [ATTRIBUTE.topic]: z.string().min(1),
+});
+export type MessageEnvelope = z.output<typeof messageEnvelope>;
+
+/** A message as it travels from the publisher to the subscriber. */
+export interface IngestMessage {
+  transactionId: string;
+  /** Logical topic name from the publisher's allow-list. */
+  topic: string;
+  /** The producer's message as JSON text, as written (a string message: its JSON form). */
+  messageJson: string;
+  contentType: ContentType;
+  /** The producer's own attributes (built with `Object.fromEntries`, so a `__proto__` name is kept). */
+  attributes: Record<string, string>;
+  publishedAt: Date;
+  schemaVersion: number;
+}
+
+export interface MessageBody {
+  body: string;
+  contentType: ContentType;
+}
+
+/**
+ * The SNS body of a message. A string goes out as the string itself when SNS can carry it, so
+ * other subscribers read plain text; an empty string, one holding characters SNS cannot carry
+ * (U+0000 and other control characters, U+FFFE, U+FFFF), and every other value go out as JSON
+ * text, exactly as the producer wrote it.
+ *
+ * @param jsonText the message's JSON text as posted
+ * @param value the same message parsed
+ */
+export function messageBodyOf(jsonText: string, value: unknown): MessageBody {
+  if (typeof value === 'string' && value.length > 0 && isCarriable(value)) return { body: value, contentType: 'text/plain' };
+  return { body: carriableJsonText(jsonText), contentType: 'application/json' };
+}
+
+/** The message attributes of one message: ours first, then the producer's, as name/value pairs. */
+export function attributesOf(message: Omit<IngestMessage, 'messageJson' | 'attributes'>, userAttributePairs: readonly (readonly [string, string])[]): [string, string][] {
+  return [
+    [ATTRIBUTE.transactionId, message.transactionId],
+    [ATTRIBUTE.contentType, message.contentType],
+    [ATTRIBUTE.publishedAt, message.publishedAt.toISOString()],
+    [ATTRIBUTE.schemaVersion, String(message.schemaVersion)],
+    [ATTRIBUTE.topic, message.topic],
+    ...userAttributePairs.map(([name, value]): [string, string] => [name, value]),
+  ];
+}

@@ -1,0 +1,57 @@
+import { inspectJsonText, MAX_MESSAGE_DEPTH, messageBodyOf, type MessageBody } from '@pubsub-ingest/common';
+import { AppError, errors } from '../http/app-error';
+import type { JsonBody } from '../http/json-body';
+import { fieldErrorsOf, IngestRequest } from './publish.schema';
+import type { Topic, TopicAllowList } from './topic-allow-list';
+
+/** A request to publish, checked against the whole message contract and ready to send. */
+export interface PublishRequest {
+  topic: Topic;
+  message: MessageBody;
+  /** The producer's attributes as name/value pairs (a `__proto__` name is an attribute like any other). */
+  attributes: [string, string][];
+}
+
+function fieldOf(path: readonly (string | number)[]): string {
+  return path.length ? path.join('.') : '(body)';
+}
+
+/**
+ * Checks a POST /ingresar-datos body and keeps the message's JSON text exactly as the producer
+ * wrote it. Anything the service could not publish and store unchanged is refused here, before
+ * anything is sent, with a 4xx that names the field.
+ */
+export function parsePublishRequest(body: JsonBody, topics: TopicAllowList): PublishRequest {
+  if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
+    throw errors.field('validation_failed', '(body)', 'the body must be a JSON object');
+  }
+
+  // The message sits one level below the body, so the body may nest one level deeper than a message.
+  const { problem, members } = inspectJsonText(body.text, { maxDepth: MAX_MESSAGE_DEPTH + 1 });
+  if (problem) {
+    const code = problem.code === 'malformed_json' ? 'malformed_json' : problem.code;
+    throw errors.field(code, fieldOf(problem.path), problem.code === 'too_deep' ? `nested deeper than ${MAX_MESSAGE_DEPTH} levels` : problem.message);
+  }
+
+  const parsed = IngestRequest.safeParse(body.value);
+  if (!parsed.success) {
+    const details = fieldErrorsOf(parsed.error);
+    throw new AppError('validation_failed', details.map((d) => `${d.field}: ${d.message}`).join('; '), { details });
+  }
+  const raw = body.value as { topic_arn: string; message: unknown; attributes?: Record<string, string> };
+
+  const topic = topics.resolve(raw.topic_arn);
+  if (!topic) {
+    throw new AppError('unknown_topic', `topic_arn "${raw.topic_arn}" is not a topic this service publishes to`, {
+      details: [{ field: 'topic_arn', message: 'unknown topic' }],
+    });
+  }
+
+  const span = members.get('message')!;
+  return {
+    topic,
+    message: messageBodyOf(body.text.slice(span.start, span.end), raw.message),
+    // Taken from the parsed body, not from zod's output, which assigns keys and so would drop `__proto__`.
+    attributes: Object.entries(raw.attributes ?? {}),
+  };
+}

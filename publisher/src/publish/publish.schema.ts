@@ -1,0 +1,95 @@
+import { IDEMPOTENCY_KEY, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_MESSAGE_DEPTH, MAX_USER_ATTRIBUTES, SNS_MAX_MESSAGE_BYTES, userAttributes } from '@pubsub-ingest/common';
+import { z } from 'zod';
+import 'zod-openapi';
+
+/** Characters SNS attribute values carry, as a JSON Schema pattern (code points, as with the `u` flag). */
+const CARRIABLE_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uD800-\\uDFFF\\uFFFE\\uFFFF]+$';
+
+export const MESSAGE_RULES =
+  `Any JSON value except null, kept exactly as written: numbers of any size and precision, key order, every key (\`__proto__\` too), escapes and spacing. ` +
+  `Strings and keys must be well-formed Unicode (U+0000 is fine; a lone surrogate escape is not: 422 invalid_unicode); ` +
+  `no object may repeat a key (422 duplicate_key); arrays and objects nest at most ${MAX_MESSAGE_DEPTH} levels (422 too_deep); ` +
+  `the message with its attributes must fit the SNS limit of ${SNS_MAX_MESSAGE_BYTES} bytes (413). ` +
+  'A non-empty string that SNS can carry is published as the string itself (content type text/plain); everything else as its JSON text.';
+
+/** The request body of POST /ingresar-datos; validation and the OpenAPI document both come from here. */
+export const IngestRequest = z
+  .object({
+    topic_arn: z.string().min(1).meta({
+      description: 'Logical topic name or full SNS topic ARN; it must be one of the topics this service allows.',
+      example: 'data-ingestion-topic',
+    }),
+    // Only presence and null are checked here; the message's own rules need its text (see MESSAGE_RULES).
+    message: z
+      .unknown()
+      .refine((value) => value !== undefined, { message: 'required' })
+      .refine((value) => value !== null, { message: 'message must not be null' })
+      .meta({
+        description: MESSAGE_RULES,
+        example: { sensor: 'th-17', temperature: 21.5 },
+        override: { not: { type: 'null' } },
+      }),
+    attributes: userAttributes.optional().meta({
+      description: `Up to ${MAX_USER_ATTRIBUTES} string attributes, published as SNS message attributes (usable in subscription filter policies) and stored with the record.`,
+      example: { source: 'plant-3' },
+      override: ({ jsonSchema }) => {
+        jsonSchema.maxProperties = MAX_USER_ATTRIBUTES;
+        const values = jsonSchema.additionalProperties;
+        if (values && typeof values === 'object') Object.assign(values, { pattern: CARRIABLE_PATTERN });
+      },
+    }),
+  })
+  .strict()
+  .meta({ id: 'IngestRequest' });
+
+export type IngestRequest = z.output<typeof IngestRequest>;
+
+export const IngestAccepted = z
+  .object({
+    status: z.literal('OK'),
+    transaction_id: z.uuid().meta({ description: 'Id under which the record can be read at GET /data/{id}.' }),
+  })
+  .meta({ id: 'IngestAccepted' });
+
+export const IdempotencyKey = z
+  .string()
+  .regex(IDEMPOTENCY_KEY, `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters`)
+  .meta({
+    description:
+      'The same key on the same topic always yields the same transaction id, so a retry never creates a second record. ' +
+      'A key belongs to the first request that used it: the same key with a different message or attributes is refused (422 idempotency_key_reused).',
+    example: 'order-4711',
+  });
+
+export const StoredRecord = z
+  .object({
+    transaction_id: z.uuid(),
+    topic: z.string().meta({ description: 'Logical topic name.' }),
+    message: z.unknown().meta({ description: 'The message exactly as posted (its JSON text).', override: { not: { type: 'null' } } }),
+    attributes: z.record(z.string(), z.string()),
+    published_at: z.iso.datetime().meta({ description: 'When SNS accepted the message.' }),
+    received_at: z.iso.datetime().meta({ description: 'When the subscriber stored it.' }),
+  })
+  .meta({ id: 'Record' });
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'Machine-readable error code.', example: 'validation_failed' }),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+/** Turns zod issues into `{field, message}` pairs that name the offending field. */
+export function fieldErrorsOf(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return { field: issue.keys.join(', '), message: 'unknown field' };
+    }
+    const field = issue.path.length ? issue.path.map(String).join('.') : '(body)';
+    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message;
+    return { field, message };
+  });
+}

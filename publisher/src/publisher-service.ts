@@ -1,0 +1,96 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDatabase, createLogger, secretPasswordProvider, type Logger } from '@pubsub-ingest/common';
+import { sql } from 'kysely';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createApp } from './app';
+import type { PublisherConfig } from './config';
+import { readinessOf, type Readiness } from './health/health.router';
+import { answerClientErrorsAsJson } from './http/client-error';
+import { HttpMetrics } from './http/http-metrics';
+import { databaseIdempotencyStore } from './publish/idempotency';
+import { TopicAllowList } from './publish/topic-allow-list';
+import { createSnsPublisher } from './sns/create-sns-publisher';
+import { PublishMetrics } from './sns/publish-metrics';
+import { createSnsClient, SnsGateway } from './sns/sns-client';
+
+export interface PublisherServiceDeps {
+  logger?: Logger;
+  clock?: () => Date;
+}
+
+export interface PublisherService {
+  /** Listens on HOST:PORT (0 picks a free port) and resolves with the base URL. */
+  start(): Promise<string>;
+  /** Stops accepting, answers the requests in flight, waits for their publishes, then closes everything. */
+  stop(): Promise<void>;
+  readiness(): Promise<Readiness>;
+  readonly registry: Registry;
+}
+
+/** The publisher, wired once: `main`, the tests and the benchmark all start it through here. */
+export function createPublisherService(config: PublisherConfig, deps: PublisherServiceDeps = {}): PublisherService {
+  const logger = deps.logger ?? createLogger('publisher', config.LOG_LEVEL);
+  const password = secretPasswordProvider(config);
+  const database = createDatabase(config, {
+    logger: logger.child({ module: 'database' }),
+    applicationName: 'pubsub-ingest-publisher',
+    ...(password ? { password } : {}),
+  });
+  const sns = new SnsGateway(() => createSnsClient(config));
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const topics = new TopicAllowList(config.ALLOWED_TOPICS);
+  const publisher = createSnsPublisher(config, sns, new PublishMetrics(registry), logger.child({ module: 'sns' }));
+
+  let shuttingDown = false;
+  const readiness = () =>
+    readinessOf(
+      [
+        { name: 'database', check: async () => void (await sql`select 1`.execute(database.db)) },
+        { name: 'sns', check: async () => void (await Promise.all(topics.topics.map((t) => sns.checkTopic(t.arn)))) },
+      ],
+      shuttingDown,
+    );
+
+  const app = createApp({
+    logger,
+    pool: database.pool,
+    publisher,
+    idempotency: databaseIdempotencyStore(database.pool),
+    topics,
+    registry,
+    httpMetrics: new HttpMetrics(registry),
+    readiness,
+    clock: deps.clock ?? (() => new Date()),
+  });
+
+  let server: Server | undefined;
+  let stopped: Promise<void> | undefined;
+  return {
+    registry,
+    readiness,
+    async start() {
+      server = app.listen(config.PORT, config.HOST);
+      answerClientErrorsAsJson(server);
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+      logger.info({ url }, `publisher listening on ${url}`);
+      return url;
+    },
+    stop: () =>
+      (stopped ??= (async () => {
+        shuttingDown = true;
+        if (server) {
+          const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+          server.closeIdleConnections();
+          await closed;
+        }
+        await publisher.close();
+        await database.destroy();
+        sns.destroy();
+      })()),
+  };
+}

@@ -1,0 +1,88 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { createDatabase, createLogger, secretPasswordProvider, type Logger } from '@pubsub-ingest/common';
+import { sql } from 'kysely';
+import type { SubscriberConfig } from './config';
+import { createHealthServer } from './health/health-server';
+import { createIngestCore } from './ingest/ingest-core';
+import { SubscriberMetrics } from './metrics';
+import { QueueConsumer } from './poller/queue-consumer';
+import { createSqsClient } from './sqs/sqs-client';
+
+export interface SubscriberServiceDeps {
+  logger?: Logger;
+}
+
+export interface SubscriberService {
+  /** Starts the health listener (HEALTH_HOST:HEALTH_PORT, 0 picks a free port) and the pollers; resolves with the health URL. */
+  start(): Promise<string>;
+  /** Stops receiving, finishes and acknowledges what it holds, then closes everything. */
+  stop(): Promise<void>;
+  /** Resolves when the subscriber can do its work; rejects with the reason when it cannot. */
+  ready(): Promise<void>;
+  readonly metrics: SubscriberMetrics;
+}
+
+/** The long-polling subscriber, wired once: `main`, the tests and the benchmark all start it through here. */
+export function createSubscriberService(config: SubscriberConfig, deps: SubscriberServiceDeps = {}): SubscriberService {
+  const logger = deps.logger ?? createLogger('subscriber', config.LOG_LEVEL);
+  const password = secretPasswordProvider(config);
+  const database = createDatabase(config, {
+    logger: logger.child({ module: 'database' }),
+    applicationName: 'pubsub-ingest-subscriber',
+    ...(password ? { password } : {}),
+  });
+  const sqs = createSqsClient(config);
+  const metrics = new SubscriberMetrics();
+  const core = createIngestCore({
+    db: database.db,
+    batch: { maxBatch: config.BATCH_SIZE, lingerMs: config.BATCH_LINGER_MS, concurrency: config.DATABASE_POOL_SIZE },
+    metrics,
+    logger: logger.child({ module: 'ingest' }),
+  });
+  const consumer = new QueueConsumer(
+    sqs,
+    core,
+    {
+      queueUrl: config.QUEUE_URL,
+      pollers: config.POLLERS,
+      waitSeconds: config.RECEIVE_WAIT_SECONDS,
+      maxMessages: config.RECEIVE_MAX_MESSAGES,
+      visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
+      maxInFlight: config.MAX_IN_FLIGHT_MESSAGES,
+    },
+    metrics,
+    logger.child({ module: 'consumer' }),
+  );
+
+  const ready = async () => {
+    if (!consumer.running) throw new Error('not polling');
+    await sql`select 1`.execute(database.db);
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: config.QUEUE_URL, AttributeNames: ['QueueArn'] }));
+  };
+  const health: Server = createHealthServer({ registry: metrics.registry, ready });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    metrics,
+    ready,
+    async start() {
+      health.listen(config.HEALTH_PORT, config.HEALTH_HOST);
+      await once(health, 'listening');
+      const { port } = health.address() as AddressInfo;
+      consumer.start();
+      const url = `http://${config.HEALTH_HOST}:${port}`;
+      logger.info({ queueUrl: config.QUEUE_URL, pollers: config.POLLERS, health: url }, 'subscriber polling');
+      return url;
+    },
+    stop: () =>
+      (stopped ??= (async () => {
+        await consumer.stop();
+        await new Promise<void>((resolve) => health.close(() => resolve()));
+        await database.destroy();
+        sqs.destroy();
+      })()),
+  };
+}

@@ -6,7 +6,10 @@ import { metricValue, postJson, startPublisher, startSubscriber, waitFor, type R
 const SNS = 'https://sns.us-east-1.amazonaws.com';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:data-ingestion-topic';
 
-/** Answers a PublishBatch call, failing the entries whose message contains "fail". */
+/**
+ * Answers a PublishBatch call: entries whose message contains "fail" fail (SNS's fault), "invalid"
+ * fail as the sender's (InvalidParameter), "forgotten" are left out of the reply altogether.
+ */
 function publishBatchReply(body: string): [number, string] {
   const form = new URLSearchParams(body);
   const successful: string[] = [];
@@ -14,7 +17,10 @@ function publishBatchReply(body: string): [number, string] {
   for (let n = 1; form.has(`PublishBatchRequestEntries.member.${n}.Id`); n++) {
     const id = form.get(`PublishBatchRequestEntries.member.${n}.Id`)!;
     const message = form.get(`PublishBatchRequestEntries.member.${n}.Message`)!;
-    if (message.includes('fail')) {
+    if (message.includes('forgotten')) continue;
+    if (message.includes('invalid')) {
+      failed.push(`<member><Id>${id}</Id><Code>InvalidParameter</Code><Message>Invalid parameter: Message</Message><SenderFault>true</SenderFault></member>`);
+    } else if (message.includes('fail')) {
       failed.push(`<member><Id>${id}</Id><Code>InternalError</Code><Message>boom</Message><SenderFault>false</SenderFault></member>`);
     } else {
       successful.push(`<member><Id>${id}</Id><MessageId>m-${n}</MessageId></member>`);
@@ -77,6 +83,41 @@ describe('batched publishing', () => {
       expect(batchSizes.length).toBeLessThan(messages.length);
       expect(Math.max(...batchSizes)).toBeGreaterThan(1);
       expect(Math.max(...batchSizes)).toBeLessThanOrEqual(10);
+    });
+
+    it('When the reply leaves an entry out, then it is sent once more and, still missing, answers 503 while the others get 202', async () => {
+      const sent: string[] = [];
+      nock(SNS)
+        .post('/', (body) => (sent.push(...[...new URLSearchParams(body).entries()].filter(([k]) => k.endsWith('.Message')).map(([, v]) => v)), true))
+        .times(10)
+        .delay(20)
+        .reply(replyToBatch);
+      const responses = await Promise.all(['a', 'forgotten', 'b'].map(post));
+      expect(responses.map((r) => r.status)).toEqual([202, 503, 202]);
+      expect(responses[1]!.json.error.code).toBe('publish_unavailable');
+      expect(sent.filter((m) => m === 'forgotten')).toHaveLength(2);
+    });
+
+    it('When SNS refuses an entry as the sender\'s fault, then only that request answers 422 message_rejected, without Retry-After', async () => {
+      nock(SNS).post('/').times(10).delay(20).reply(replyToBatch);
+      const responses = await Promise.all(['a', 'invalid', 'b'].map(post));
+      expect(responses.map((r) => [r.status, r.json.error?.code])).toEqual([[202, undefined], [422, 'message_rejected'], [202, undefined]]);
+      expect(responses[1]!.headers.get('retry-after')).toBeNull();
+    });
+
+    it('When SNS refuses a whole call for what it carries (400 InvalidParameter), then each request is retried alone and only the one at fault answers 422', async () => {
+      const invalidCall = '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Invalid parameter: Message</Message></Error><RequestId>r</RequestId></ErrorResponse>';
+      nock(SNS)
+        .post('/')
+        .times(10)
+        .delay(20)
+        .reply(async (request: Request) => {
+          const body = await request.text();
+          return body.includes('bad-apple') ? [400, invalidCall] : publishBatchReply(body);
+        });
+      const responses = await Promise.all(['a', 'bad-apple', 'b', 'c'].map(post));
+      expect(responses.map((r) => r.status)).toEqual([202, 422, 202, 202]);
+      expect(responses[1]!.json.error.code).toBe('message_rejected');
     });
 
     it('When more than 10 requests wait, then no call carries more than 10 entries', async () => {

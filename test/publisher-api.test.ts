@@ -1,7 +1,7 @@
 import { SNS_MAX_MESSAGE_BYTES } from '@pubsub-ingest/common';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { createTestMessaging, type TestMessaging } from './support/messaging';
-import { metricValue, postJson, startPublisher, type RunningPublisher } from './support/services';
+import { metricValue, postJson, rawRequest, startPublisher, type RunningPublisher } from './support/services';
 
 describe('publisher API: bad input gets a structured error, never a 500', () => {
   let database: TestDatabase;
@@ -84,8 +84,59 @@ describe('publisher API: bad input gets a structured error, never a 500', () => 
     expect(await published()).toBe(before);
   });
 
-  it('When the Idempotency-Key is not visible ASCII, then 400 invalid_idempotency_key', async () => {
-    await expectError(await postJson(ingestUrl, { topic_arn: messaging.topicName, message: 1 }, { 'Idempotency-Key': 'x'.repeat(300) }), 400, 'invalid_idempotency_key');
+  it.each([
+    ['longer than 255 characters', 'x'.repeat(256)],
+    ['empty', ''],
+    ['not visible ASCII', 'clé'],
+    ['holding a space', 'a b'],
+  ])('When the Idempotency-Key is %s, then 400 invalid_idempotency_key', async (_, key) => {
+    const response = await rawRequest(ingestUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+      body: JSON.stringify({ topic_arn: messaging.topicName, message: 1 }),
+    });
+    await expectError(response, 400, 'invalid_idempotency_key');
+  });
+
+  it('When an Idempotency-Key is reused with a different message, then 422 idempotency_key_reused, while the same request again is 202 with the same id', async () => {
+    const key = { 'Idempotency-Key': `order-${Date.now()}` };
+    const first = await postJson(ingestUrl, { topic_arn: messaging.topicName, message: { order: 1 } }, key);
+    const again = await postJson(ingestUrl, { topic_arn: messaging.topicName, message: { order: 1 } }, key);
+    const other = await postJson(ingestUrl, { topic_arn: messaging.topicName, message: { order: 2 } }, key);
+    const otherAttributes = await postJson(ingestUrl, { topic_arn: messaging.topicName, message: { order: 1 }, attributes: { a: 'b' } }, key);
+    expect([first.status, again.status, again.json.transaction_id]).toEqual([202, 202, first.json.transaction_id]);
+    await expectError(other, 422, 'idempotency_key_reused');
+    await expectError(otherAttributes, 422, 'idempotency_key_reused');
+    expect(other.headers.get('retry-after')).toBeNull();
+  });
+
+  it('When the body declares a charset other than UTF-8, then 415', async () => {
+    await expectError(await raw(JSON.stringify({ topic_arn: messaging.topicName, message: 'caf\u00e9' }), 'application/json; charset=iso-8859-1'), 415, 'unsupported_media_type');
+  });
+
+  it('When the body is not valid UTF-8, then 400 invalid_utf8 and nothing is replaced', async () => {
+    const bytes = Buffer.concat([Buffer.from(`{"topic_arn": "${messaging.topicName}", "message": "caf`), Buffer.from([0xe9]), Buffer.from('"}')]);
+    await expectError(await fetch(ingestUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: bytes }), 400, 'invalid_utf8');
+  });
+
+  it.each([
+    ['a string with a lone surrogate escape', '"bad \\ud800"', 'invalid_unicode', 'message'],
+    ['an object key with a lone surrogate escape', '{"\\udc00": 1}', 'invalid_unicode', 'message.\udc00'],
+    ['nesting 1,844 levels deep', `${'['.repeat(1844)}${']'.repeat(1844)}`, 'too_deep', undefined],
+    ['a repeated key', '{"a": 1, "b": {"c": 1, "c": 2}}', 'duplicate_key', 'message.b.c'],
+  ])('When the message is %s, then 422 with the code and the field', async (_, messageText, code, field) => {
+    const error = await expectError(await raw(`{"topic_arn": "${messaging.topicName}", "message": ${messageText}}`), 422, code);
+    if (field) expect(error.details).toEqual([{ field, message: expect.any(String) }]);
+  });
+
+  it('When the body repeats a top-level field, then 422 duplicate_key naming it', async () => {
+    const error = await expectError(await raw(`{"topic_arn": "${messaging.topicName}", "message": 1, "message": 2}`), 422, 'duplicate_key');
+    expect(error.details).toEqual([{ field: 'message', message: expect.any(String) }]);
+  });
+
+  it('When an attribute value holds a character SNS cannot carry, then 422 validation_failed names it', async () => {
+    const error = await expectError(await postJson(ingestUrl, { topic_arn: messaging.topicName, message: 1, attributes: { site: 'a\u0000b' } }), 422, 'validation_failed');
+    expect(error.details).toEqual([{ field: 'attributes.site', message: expect.stringContaining('U+0000') }]);
   });
 
   it('When GET /data/:id has an id that is not a UUID, then 400 invalid_id', async () => {
@@ -118,10 +169,16 @@ describe('publisher API: bad input gets a structured error, never a 500', () => 
     await expectError(await fetch(`${publisher.url}/nope`), 404, 'not_found');
   });
 
-  it('When a method is not allowed, then 405 method_not_allowed with Allow', async () => {
-    const response = await fetch(ingestUrl, { method: 'GET' });
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH', 'TRACE'])('When %s is sent to POST /ingresar-datos, then 405 method_not_allowed as JSON with Allow', async (method) => {
+    const response = await rawRequest(ingestUrl, { method });
     await expectError(response, 405, 'method_not_allowed');
-    expect(response.headers.get('allow')).toContain('POST');
+    expect(response.headers.allow).toContain('POST');
+  });
+
+  it('When a method Node does not know is sent, then 501 method_not_implemented as JSON', async () => {
+    const response = await rawRequest(ingestUrl, { method: 'BREW' });
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    await expectError(response, 501, 'method_not_implemented');
   });
 
   it('When the OpenAPI document is requested, then it describes both operations with their error codes', async () => {

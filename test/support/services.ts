@@ -79,3 +79,17 @@ export async function metricValue(registry: Registry, name: string, labels: Reco
     .filter((v) => ((v as { metricName?: string }).metricName ?? name) === sampleName && Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want))
     .reduce((sum, v) => sum + v.value, 0);
 }
+
+/** A request fetch() would refuse to send (TRACE, unknown methods, bytes outside ASCII in a header), through node:http. */
+export async function rawRequest(url: string, options: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: any }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method, headers: options.headers ?? {} }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, json: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks every Helm chart under helm-charts/, offline, with the pinned tools:
-#   1. helm lint --strict      default values, values-production.yaml, ci/*.yaml
-#   2. helm template           the same value sets (rendered to a temp dir)
+#   1. helm lint --strict      default values, values-production.yaml, ci/*.yaml,
+#                              with every Helm of HELM_VERSIONS (3 and 4)
+#   2. helm template           the same value sets and Helms (to a temp dir)
 #   3. kubeconform -strict     every rendered object against the Kubernetes
 #                              API schemas (each version in K8S_SCHEMA_VERSIONS)
 #                              and the KEDA / prometheus-operator / External
@@ -10,7 +11,8 @@
 #                              escalation, ALL capabilities dropped, seccomp,
 #                              resources, pinned images, no secrets in values
 #   5. helm unittest           helm-charts/<chart>/tests/*_test.yaml, including
-#                              the values.schema.json rejection suites
+#                              the values.schema.json rejection suites, as a
+#                              plugin of each Helm
 #   6. README values tables    in sync with the `## @param` comments
 # Exits non-zero when any step fails, or when a tool cannot be installed.
 #
@@ -34,7 +36,8 @@ fi
 
 # Never fall back to whatever is on PATH: use exactly the cached binaries.
 missing=0
-for bin in "$HELM_BIN" "$KUBECONFORM_BIN"; do
+helms=(); for v in $HELM_VERSIONS; do helms+=("$(helm_bin "$v")"); done
+for bin in "${helms[@]}" "$KUBECONFORM_BIN"; do
   [[ -x "$bin" ]] || { echo "FAIL: missing tool $bin" >&2; missing=1; }
 done
 [[ -f "$HELM_UNITTEST_PLUGINS/helm-unittest/plugin.yaml" ]] || { echo "FAIL: helm-unittest plugin missing" >&2; missing=1; }
@@ -45,7 +48,9 @@ for v in $K8S_SCHEMA_VERSIONS; do
 done
 [[ -f "$CHART_SCHEMAS_DIR/crds/scaledobject-keda-v1alpha1.json" ]] || { echo "FAIL: CRD schemas missing" >&2; missing=1; }
 (( missing == 0 )) || exit 1
-"$HELM_BIN" version --short | grep -q "^$HELM_VERSION" || { echo "FAIL: helm is not $HELM_VERSION" >&2; exit 1; }
+for v in $HELM_VERSIONS; do
+  "$(helm_bin "$v")" version --short | grep -q "^$v" || { echo "FAIL: $(helm_bin "$v") is not helm $v" >&2; exit 1; }
+done
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -92,13 +97,16 @@ for chart in "${charts[@]}"; do
   dir="helm-charts/$chart"
   bold "==> $chart"
   [[ -f "$dir/Chart.yaml" ]] || { summary+=("FAIL  $chart: no Chart.yaml"); failed=$((failed + 1)); continue; }
-  while IFS='|' read -r label file; do
-    args=(); [[ "$file" != "-" ]] && args=(-f "$file")
-    run "$chart: helm lint --strict ($label)" "$HELM_BIN" lint --strict "$dir" "${args[@]}"
-    out="$work/rendered/$chart--$label.yaml"
-    run "$chart: helm template ($label)" \
-      bash -c '"$@" > "'"$out"'"' _ "$HELM_BIN" template "$chart" "$dir" --namespace pubsub-ingest "${args[@]}"
-  done < <(value_sets "$chart")
+  for v in $HELM_VERSIONS; do
+    helm="$(helm_bin "$v")"
+    while IFS='|' read -r label file; do
+      args=(); [[ "$file" != "-" ]] && args=(-f "$file")
+      run "$chart: helm $v lint --strict ($label)" "$helm" lint --strict "$dir" "${args[@]}"
+      out="$work/rendered/$chart--$label--helm-$v.yaml"
+      run "$chart: helm $v template ($label)" \
+        bash -c '"$@" > "'"$out"'"' _ "$helm" template "$chart" "$dir" --namespace pubsub-ingest "${args[@]}"
+    done < <(value_sets "$chart")
+  done
 done
 
 bold "==> kubeconform"
@@ -125,13 +133,15 @@ fi
 
 bold "==> helm unittest"
 chart_dirs=(); for chart in "${charts[@]}"; do chart_dirs+=("helm-charts/$chart"); done
-run "helm unittest (${charts[*]})" "$HELM_BIN" unittest --strict --color=false "${chart_dirs[@]}"
-unittest_log="$work/logs/$n.log"
-grep -E '^(Charts|Test Suites|Tests|Snapshot|Time):' "$unittest_log" | sed 's/^/  /'
-# A run that found no test must not count as a pass.
-if ! grep -Eq '^Tests: +[1-9][0-9]* passed' "$unittest_log"; then
-  summary+=("FAIL  helm unittest ran no test"); failed=$((failed + 1))
-fi
+for v in $HELM_VERSIONS; do
+  run "helm $v unittest (${charts[*]})" env NO_COLOR=1 "$(helm_bin "$v")" unittest --strict "${chart_dirs[@]}"
+  unittest_log="$work/logs/$n.log"
+  grep -E '^(Tests|Time):' "$unittest_log" | sed "s/^/  helm $v: /"
+  # A run that found no test must not count as a pass.
+  if ! grep -Eq '^Tests: +[1-9][0-9]* passed' "$unittest_log"; then
+    summary+=("FAIL  helm $v unittest ran no test"); failed=$((failed + 1))
+  fi
+done
 
 bold "==> README values tables"
 run "README values tables in sync" python3 "$here/values-table.py" --check "${chart_dirs[@]}"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the pinned chart tooling into the project cache:
-#   helm, kubeconform, helm-unittest (as a helm plugin) built from their Go
+#   every Helm of HELM_VERSIONS, kubeconform, helm-unittest (as a helm plugin) built from their Go
 #   modules, and the JSON schemas kubeconform validates against (Kubernetes
 #   API from k8s.io/kubernetes' OpenAPI spec, CRDs from the operators' modules).
 # Everything comes from the Go module proxy (and PyPI for PyYAML); a step whose
@@ -40,22 +40,31 @@ module_dir() {
 sha() { sha256sum | cut -c1-16; }
 
 # ---------------------------------------------------------------- helm
+# install_helm VERSION: builds helm.sh/helm/v<major> at VERSION. Helm 3 takes
+# the Kubernetes version it assumes (lint deprecations, .Capabilities) from
+# ldflags, as its Makefile derives it from client-go (v0.X -> 1.X); Helm 4
+# reads it from its build info.
 install_helm() {
-  if [[ -x "$HELM_BIN" ]]; then log "helm $HELM_VERSION: already built"; return; fi
-  local start tmp ld
+  local version="$1" bin module start tmp ld client_go
+  bin="$(helm_bin "$version")"
+  if [[ -x "$bin" ]]; then log "helm $version: already built"; return; fi
+  module="helm.sh/helm/${version%%.*}"
   start=$(date +%s)
-  log "helm $HELM_VERSION: building from $HELM_MODULE (a few minutes on a cold cache)..."
+  log "helm $version: building from $module (a few minutes on a cold cache)..."
   tmp="$(mktemp -d "$CHART_TOOLS_DIR/.helm.XXXXXX")"
-  ld="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
-  ld+=" -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
-  ld+=" -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=$HELM_K8S_MAJOR"
-  ld+=" -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$HELM_K8S_MINOR"
-  ld+=" -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=$HELM_K8S_MAJOR"
-  ld+=" -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$HELM_K8S_MINOR"
-  GOBIN="$tmp" go install -trimpath -ldflags "$ld" "$HELM_MODULE/cmd/helm@$HELM_VERSION"
-  "$tmp/helm" version --short | grep -q "^$HELM_VERSION" || die "built helm does not report $HELM_VERSION"
-  rm -rf "$(dirname "$HELM_BIN")"; mv "$tmp" "$(dirname "$HELM_BIN")"
-  log "helm $HELM_VERSION: built in $(elapsed "$start")"
+  ld="-s -w -X $module/internal/version.version=$version -X $module/internal/version.gitTreeState=clean"
+  if [[ "$module" == helm.sh/helm/v3 ]]; then
+    client_go="$(awk '$1 == "k8s.io/client-go" { print $2 }' "$(module_dir "$module@$version")/go.mod")"
+    [[ "$client_go" =~ ^v0\.([0-9]+)\. ]] || die "helm $version: cannot read its client-go version"
+    local pkg
+    for pkg in pkg/lint/rules pkg/chartutil; do
+      ld+=" -X $module/$pkg.k8sVersionMajor=1 -X $module/$pkg.k8sVersionMinor=${BASH_REMATCH[1]}"
+    done
+  fi
+  GOBIN="$tmp" go install -trimpath -ldflags "$ld" "$module/cmd/helm@$version"
+  "$tmp/helm" version --short | grep -q "^$version" || die "built helm does not report $version"
+  rm -rf "$(dirname "$bin")"; mv "$tmp" "$(dirname "$bin")"
+  log "helm $version: built in $(elapsed "$start")"
 }
 
 # ---------------------------------------------------------------- kubeconform
@@ -149,7 +158,7 @@ install_crd_schemas() {
   log "CRD schemas: $(find "$dir" -name '*.json' | wc -l) files in $(elapsed "$start")"
 }
 
-install_helm
+for v in $HELM_VERSIONS; do install_helm "$v"; done
 install_kubeconform
 install_helm_unittest
 install_pyyaml

@@ -3,11 +3,11 @@
 # Sourced by install-tools.sh and check.sh; change a version here only.
 
 # Tools, built from their Go modules.
-HELM_MODULE="helm.sh/helm/v3"
+# Every chart check runs with each of these Helm releases: the oldest Helm 3
+# minor the charts support, the newest Helm 3, and Helm 4.
+HELM_VERSIONS="v3.19.5 v3.22.0 v4.3.2"
+# The Helm used where one is enough (helm unittest, README tables).
 HELM_VERSION="v3.22.0"
-# Kubernetes version helm reports by default (its client-go is v0.37.x).
-HELM_K8S_MAJOR="1"
-HELM_K8S_MINOR="37"
 KUBECONFORM_MODULE="github.com/yannh/kubeconform"
 KUBECONFORM_VERSION="v0.8.0"
 HELM_UNITTEST_MODULE="github.com/helm-unittest/helm-unittest"
@@ -34,7 +34,9 @@ PUBSUB_INGEST_CACHE="${PUBSUB_INGEST_CACHE:-$HOME/.cache/pubsub-ingest}"
 CHART_TOOLS_DIR="$PUBSUB_INGEST_CACHE/tools"
 CHART_SCHEMAS_DIR="$PUBSUB_INGEST_CACHE/schemas"
 
-HELM_BIN="$CHART_TOOLS_DIR/helm-$HELM_VERSION/helm"
+# helm_bin VERSION: path of that Helm's binary in the cache.
+helm_bin() { echo "$CHART_TOOLS_DIR/helm-$1/helm"; }
+HELM_BIN="$(helm_bin "$HELM_VERSION")"
 KUBECONFORM_BIN="$CHART_TOOLS_DIR/kubeconform-$KUBECONFORM_VERSION/kubeconform"
 HELM_UNITTEST_DIR="$CHART_TOOLS_DIR/helm-unittest-$HELM_UNITTEST_VERSION"
 # HELM_PLUGINS directory holding only the unittest plugin.

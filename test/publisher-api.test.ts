@@ -65,6 +65,7 @@ describe('publisher API: bad input gets a structured error, never a 500', () => 
     ['an attribute value is not a string', { topic_arn: 't', message: 1, attributes: { a: 1 } }, 'attributes.a'],
     ['an attribute name is reserved', { topic_arn: 't', message: 1, attributes: { 'ingest.topic': 'x' } }, 'attributes.ingest.topic'],
     ['an attribute name has a bad character', { topic_arn: 't', message: 1, attributes: { 'bad name': 'x' } }, 'attributes.bad name'],
+    ['an attribute is named __proto__', JSON.parse('{"topic_arn": "t", "message": 1, "attributes": {"__proto__": "x"}}'), 'attributes.__proto__'],
     ['there are too many attributes', { topic_arn: 't', message: 1, attributes: { a: '1', b: '2', c: '3', d: '4', e: '5' } }, 'attributes'],
     ['the body is an array', [1, 2], '(body)'],
   ])('When %s, then 422 validation_failed names the field', async (_, body, field) => {

@@ -33,9 +33,9 @@ describe('decodeQueuedMessage', () => {
     expect(result.ok && [result.message.contentType, result.message.messageJson]).toEqual(['application/json', '"a\\u0000b"']);
   });
 
-  it('When an attribute is named __proto__, then it is kept as an attribute', () => {
-    const result = decodeQueuedMessage(encoded('1', [['__proto__', 'x']]));
-    expect(result.ok && Object.entries(result.message.attributes)).toEqual([['__proto__', 'x']]);
+  it('When attributes are named like Object.prototype members, then they are kept as attributes', () => {
+    const result = decodeQueuedMessage(encoded('1', [['constructor', 'x'], ['toString', 'y']]));
+    expect(result.ok && Object.entries(result.message.attributes)).toEqual([['constructor', 'x'], ['toString', 'y']]);
   });
 
   it('When the message sits in an SNS envelope, then attributes come from the envelope', () => {
@@ -63,6 +63,7 @@ describe('decodeQueuedMessage', () => {
     ['a lone surrogate escape', { ...encoded('1'), body: '{"s": "\\ud800"}' }, 'invalid_unicode at s'],
     ['a repeated key', { ...encoded('1'), body: '{"a": 1, "a": 2}' }, 'duplicate_key at a'],
     ['an attribute value SNS cannot carry', withAttribute('site', 'a\u0001b'), 'U+0001'],
+    ['an attribute named __proto__, whose value SQS clients lose', withAttribute('__proto__', 'x'), '__proto__'],
     ['too many attributes', { ...encoded('1', [['a', '1'], ['b', '2'], ['c', '3'], ['d', '4'], ['e', '5']]) }, 'at most 4'],
     ['an envelope that is not a Notification', { body: '{"Type":"SubscriptionConfirmation","Message":"x"}', attributes: {} }, 'missing message attribute'],
   ])('When a message has %s, then it is refused with a reason', (_, queued, reason) => {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { inspectJsonText } from './json-text';
 import { MAX_MESSAGE_DEPTH } from './limits';
-import { ATTRIBUTE, messageEnvelope, RESERVED_ATTRIBUTE_PREFIX, SCHEMA_VERSION, userAttributes, type IngestMessage } from './message-contract';
+import { ATTRIBUTE, messageEnvelope, RESERVED_ATTRIBUTE_PREFIX, SCHEMA_VERSION, UNSUPPORTED_ATTRIBUTE, userAttributes, type IngestMessage } from './message-contract';
 import type { QueuedMessage } from './queued-message';
 
 export type DecodeResult = { ok: true; message: IngestMessage } | { ok: false; reason: string };
@@ -49,6 +49,7 @@ export function decodeQueuedMessage({ body, attributes }: QueuedMessage): Decode
   const reserved = envelope.data;
 
   const userPairs = Object.entries(attrs).filter(([name]) => !name.toLowerCase().startsWith(RESERVED_ATTRIBUTE_PREFIX));
+  if (userPairs.some(([name]) => name === UNSUPPORTED_ATTRIBUTE.name)) return { ok: false, reason: `attribute ${UNSUPPORTED_ATTRIBUTE.name}: ${UNSUPPORTED_ATTRIBUTE.reason}` };
   const user = userAttributes.safeParse(Object.fromEntries(userPairs));
   if (!user.success) return { ok: false, reason: issuesOf(user.error, 'attribute ') };
 

@@ -31,6 +31,13 @@ export const userAttributeName = z
     message: `attribute names starting with "${RESERVED_ATTRIBUTE_PREFIX}" are reserved`,
   });
 
+/**
+ * The AWS SDK for JavaScript loses the value of a message attribute named `__proto__` when it
+ * receives it from SQS, so such a message could not be stored as posted. zod's record parsing does
+ * not see that key at all, so callers check the raw name/value pairs with this.
+ */
+export const UNSUPPORTED_ATTRIBUTE = { name: '__proto__', reason: 'the attribute name "__proto__" is not supported: SQS clients lose its value' } as const;
+
 export const userAttributeValue = z
   .string()
   .min(1, 'attribute values must not be empty')

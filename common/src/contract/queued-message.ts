@@ -6,10 +6,10 @@ export interface QueuedMessage {
 }
 
 /** Built with Object.fromEntries, which defines properties, so an attribute named `__proto__` survives. */
-export function stringAttributes<V>(attributes: Record<string, V> | undefined, valueOf: (value: V) => string | undefined): Record<string, string> {
+export function stringAttributes<V>(attributes: Record<string, V | undefined> | undefined, valueOf: (value: V) => string | undefined): Record<string, string> {
   return Object.fromEntries(
     Object.entries(attributes ?? {}).flatMap(([name, value]) => {
-      const text = valueOf(value);
+      const text = value === undefined || value === null ? undefined : valueOf(value);
       return text === undefined ? [] : [[name, text]];
     }),
   );

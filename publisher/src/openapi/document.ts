@@ -45,6 +45,13 @@ export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = 
               description: 'SNS acknowledged the message; it will be readable at the Location shortly.',
               headers: z.object({ Location: z.string().meta({ description: '/data/{transaction_id}' }) }),
               content: { 'application/json': { schema: IngestAccepted } },
+              links: {
+                GetRecord: {
+                  operationId: 'getRecord',
+                  parameters: { id: '$response.body#/transaction_id' },
+                  description: 'The stored record, readable once the subscriber has stored it (404 until then).',
+                },
+              },
             },
             '400': errorResponse(400),
             '413': errorResponse(413),

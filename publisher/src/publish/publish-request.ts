@@ -1,4 +1,4 @@
-import { inspectJsonText, MAX_MESSAGE_DEPTH, messageBodyOf, type MessageBody } from '@pubsub-ingest/common';
+import { inspectJsonText, MAX_MESSAGE_DEPTH, messageBodyOf, UNSUPPORTED_ATTRIBUTE, type MessageBody } from '@pubsub-ingest/common';
 import { AppError, errors } from '../http/app-error';
 import type { JsonBody } from '../http/json-body';
 import { fieldErrorsOf, IngestRequest } from './publish.schema';
@@ -39,6 +39,9 @@ export function parsePublishRequest(body: JsonBody, topics: TopicAllowList): Pub
     throw new AppError('validation_failed', details.map((d) => `${d.field}: ${d.message}`).join('; '), { details });
   }
   const raw = body.value as { topic_arn: string; message: unknown; attributes?: Record<string, string> };
+  if (raw.attributes && Object.hasOwn(raw.attributes, UNSUPPORTED_ATTRIBUTE.name)) {
+    throw errors.field('validation_failed', `attributes.${UNSUPPORTED_ATTRIBUTE.name}`, UNSUPPORTED_ATTRIBUTE.reason);
+  }
 
   const topic = topics.resolve(raw.topic_arn);
   if (!topic) {

@@ -107,8 +107,10 @@ export class QueueConsumer {
   }
 
   private track(group: Promise<void>): void {
-    this.groups.add(group);
-    void group.finally(() => this.groups.delete(group));
+    // The ingest core never throws; should a bug make it, the messages are released for redelivery, and the process lives on.
+    const guarded = group.catch((err: unknown) => this.logger.error({ err }, 'handling received messages failed; they will be redelivered'));
+    this.groups.add(guarded);
+    void guarded.finally(() => this.groups.delete(guarded));
   }
 
   /** Ingests until every message is acknowledged or left for the redrive, or shutdown gives up on the rest (they are redelivered). */

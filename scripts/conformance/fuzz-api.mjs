@@ -7,7 +7,8 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -47,9 +48,13 @@ try {
     '--workers', '2',
     '--request-timeout', '15',
     '--report', 'har', '--report-har-path', har,
+    '--output-sanitize', 'false',
   ];
   console.log(`schemathesis ${args.join(' ')}`);
-  const schemathesisCode = await new Promise((resolve) => spawn(schemathesis, args, { stdio: 'inherit' }).on('exit', resolve));
+  const hooks = join(dirname(fileURLToPath(import.meta.url)), 'schemathesis_hooks.py');
+  const schemathesisCode = await new Promise((resolve) =>
+    spawn(schemathesis, args, { stdio: 'inherit', env: { ...process.env, SCHEMATHESIS_HOOKS: hooks } }).on('exit', resolve),
+  );
 
   const entries = JSON.parse(readFileSync(har, 'utf8')).log.entries;
   const accepted = entries.filter((e) => e.request.method === 'POST' && e.response.status === 202);

@@ -2,8 +2,8 @@ import { IDEMPOTENCY_KEY, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_MESSAGE_DEPTH, MAX_USE
 import { z } from 'zod';
 import 'zod-openapi';
 
-/** Characters SNS attribute values carry, as a JSON Schema pattern (code points, as with the `u` flag). */
-const CARRIABLE_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uD800-\\uDFFF\\uFFFE\\uFFFF]+$';
+/** Characters SNS attribute values carry, as a JSON Schema pattern; lone surrogates are refused as invalid_unicode. */
+const CARRIABLE_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]+$';
 
 export const MESSAGE_RULES =
   `Any JSON value except null, kept exactly as written: numbers of any size and precision, key order, every key (\`__proto__\` too), escapes and spacing. ` +

@@ -14,6 +14,10 @@
 #                              the values.schema.json rejection suites, as a
 #                              plugin of each Helm
 #   6. README values tables    in sync with the `## @param` comments
+#   7. values schemas          each application chart's values.schema.json is
+#                              built from the shared and its own schema sources
+#   8. RDS CA bundle           the library's bundle is intact and unexpired
+# Library charts (type: library) are linted only: they render nothing.
 # Exits non-zero when any step fails, or when a tool cannot be installed.
 #
 #   bash scripts/charts/check.sh            all charts
@@ -65,6 +69,8 @@ if (( $# )); then charts=("$@"); else
   for d in "$repo"/helm-charts/*/; do [[ -f "$d/Chart.yaml" ]] && charts+=("$(basename "$d")"); done
 fi
 (( ${#charts[@]} )) || { echo "FAIL: no charts found under helm-charts/" >&2; exit 1; }
+is_library() { grep -Eq '^type: *library' "$repo/helm-charts/$1/Chart.yaml"; }
+app_charts=(); for chart in "${charts[@]}"; do is_library "$chart" || app_charts+=("$chart"); done
 
 declare -a summary=()
 passed=0 failed=0 n=0
@@ -97,6 +103,12 @@ for chart in "${charts[@]}"; do
   dir="helm-charts/$chart"
   bold "==> $chart"
   [[ -f "$dir/Chart.yaml" ]] || { summary+=("FAIL  $chart: no Chart.yaml"); failed=$((failed + 1)); continue; }
+  if is_library "$chart"; then
+    for v in $HELM_VERSIONS; do
+      run "$chart: helm $v lint --strict (library)" "$(helm_bin "$v")" lint --strict "$dir"
+    done
+    continue
+  fi
   for v in $HELM_VERSIONS; do
     helm="$(helm_bin "$v")"
     while IFS='|' read -r label file; do
@@ -132,9 +144,9 @@ else
 fi
 
 bold "==> helm unittest"
-chart_dirs=(); for chart in "${charts[@]}"; do chart_dirs+=("helm-charts/$chart"); done
+chart_dirs=(); for chart in "${app_charts[@]}"; do chart_dirs+=("helm-charts/$chart"); done
 for v in $HELM_VERSIONS; do
-  run "helm $v unittest (${charts[*]})" env NO_COLOR=1 "$(helm_bin "$v")" unittest --strict "${chart_dirs[@]}"
+  run "helm $v unittest (${app_charts[*]})" env NO_COLOR=1 "$(helm_bin "$v")" unittest --strict "${chart_dirs[@]}"
   unittest_log="$work/logs/$n.log"
   grep -E '^(Tests|Time):' "$unittest_log" | sed "s/^/  helm $v: /"
   # A run that found no test must not count as a pass.
@@ -145,6 +157,17 @@ done
 
 bold "==> README values tables"
 run "README values tables in sync" python3 "$here/values-table.py" --check "${chart_dirs[@]}"
+
+bold "==> values schemas"
+schema_dirs=(); for chart in "${app_charts[@]}"; do [[ -d "helm-charts/$chart/schema" ]] && schema_dirs+=("helm-charts/$chart"); done
+if (( ${#schema_dirs[@]} )); then
+  run "values.schema.json built from the shared schema (${#schema_dirs[@]} charts)" python3 "$here/build-schemas.py" --check "${schema_dirs[@]}"
+fi
+
+bold "==> Amazon RDS CA bundle"
+run "RDS CA bundle intact and unexpired" \
+  python3 "$here/rds-ca.py" check "$repo/helm-charts/pubsub-ingest-common/templates/_rds-ca-bundle.tpl"
+tail -n 1 "$work/logs/$n.log" | sed 's/^/  /'
 
 echo
 bold "==> summary ($(( $(date +%s) - start ))s)"

@@ -14,6 +14,7 @@ dirs=()
 if (( $# )); then
   for c in "$@"; do dirs+=("$repo/helm-charts/$c"); done
 else
-  for d in "$repo"/helm-charts/*/; do [[ -f "$d/Chart.yaml" ]] && dirs+=("${d%/}"); done
+  # Library charts have no values.yaml of their own.
+  for d in "$repo"/helm-charts/*/; do [[ -f "$d/values.yaml" ]] && dirs+=("${d%/}"); done
 fi
 PYTHONPATH="$PYYAML_DIR" python3 "$here/values-table.py" "${dirs[@]}"

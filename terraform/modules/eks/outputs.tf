@@ -52,3 +52,13 @@ output "kms_key_arn" {
   description = "ARN of the KMS key that encrypts the Kubernetes secrets."
   value       = local.kms_key_arn
 }
+
+output "addon_role_arns" {
+  description = "ARNs of the IRSA roles of the add-ons that have one, by add-on name."
+  value       = { for k, r in module.addon_role : k => r.arn }
+}
+
+output "addon_configuration" {
+  description = "Configuration values (JSON) of each add-on, by add-on name (null for the defaults)."
+  value       = local.addon_configuration
+}

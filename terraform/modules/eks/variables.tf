@@ -87,16 +87,24 @@ variable "node_groups" {
 }
 
 variable "addons" {
-  description = "EKS managed add-ons, by add-on name. version null takes the default version for the cluster; before_compute add-ons are installed before the node groups."
+  description = "EKS managed add-ons, by add-on name. version null takes the default version for the cluster; before_compute add-ons are installed before the node groups; configuration_values is the add-on's JSON configuration. vpc-cni and aws-ebs-csi-driver get IRSA roles of their own."
   type = map(object({
-    version        = optional(string)
-    before_compute = optional(bool, false)
+    version              = optional(string)
+    before_compute       = optional(bool, false)
+    configuration_values = optional(string)
   }))
   default = {
-    "vpc-cni"    = { before_compute = true }
-    "kube-proxy" = { before_compute = true }
-    "coredns"    = {}
+    "vpc-cni"            = { before_compute = true }
+    "kube-proxy"         = { before_compute = true }
+    "coredns"            = {}
+    "aws-ebs-csi-driver" = {}
   }
+}
+
+variable "enable_network_policy" {
+  description = "Whether the VPC CNI enforces Kubernetes NetworkPolicies (its network policy agent). The charts rely on it."
+  type        = bool
+  default     = true
 }
 
 variable "tags" {

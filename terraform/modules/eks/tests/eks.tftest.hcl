@@ -72,20 +72,73 @@ run "oidc_provider_for_irsa" {
   }
 
   assert {
-    condition     = jsondecode(aws_iam_role.vpc_cni.assume_role_policy).Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub"] == "system:serviceaccount:kube-system:aws-node"
+    condition = jsondecode(module.addon_role["vpc-cni"].trust_policy).Statement[0].Condition.StringEquals == {
+      "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub" = ["system:serviceaccount:kube-system:aws-node"]
+      "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud" = "sts.amazonaws.com"
+    }
     error_message = "The VPC CNI role trusts only kube-system/aws-node."
+  }
+
+  assert {
+    condition = jsondecode(module.addon_role["aws-ebs-csi-driver"].trust_policy).Statement[0].Condition.StringEquals[
+      "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub"
+    ] == ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    error_message = "The EBS CSI driver role trusts only kube-system/ebs-csi-controller-sa."
+  }
+
+  assert {
+    condition = (
+      module.addon_role["vpc-cni"].managed_policy_arns == { AmazonEKS_CNI_Policy = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy" } &&
+      module.addon_role["aws-ebs-csi-driver"].managed_policy_arns == { "service-role/AmazonEBSCSIDriverPolicy" = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" } &&
+      module.addon_role["vpc-cni"].policy == null && module.addon_role["aws-ebs-csi-driver"].policy == null
+    )
+    error_message = "Each add-on role holds exactly its AWS managed policy."
   }
 }
 
 run "core_addons_around_the_nodes" {
   assert {
-    condition     = toset(keys(aws_eks_addon.before_compute)) == toset(["vpc-cni", "kube-proxy"]) && toset(keys(aws_eks_addon.after_compute)) == toset(["coredns"])
-    error_message = "vpc-cni and kube-proxy come before the nodes, coredns after."
+    condition     = toset(keys(aws_eks_addon.before_compute)) == toset(["vpc-cni", "kube-proxy"]) && toset(keys(aws_eks_addon.after_compute)) == toset(["coredns", "aws-ebs-csi-driver"])
+    error_message = "vpc-cni and kube-proxy come before the nodes, coredns and the EBS CSI driver after."
   }
 
   assert {
-    condition     = aws_eks_addon.before_compute["vpc-cni"].service_account_role_arn == aws_iam_role.vpc_cni.arn
-    error_message = "The VPC CNI uses its IRSA role."
+    condition = (
+      aws_eks_addon.before_compute["vpc-cni"].service_account_role_arn == "arn:aws:iam::111122223333:role/pubsub-ingest-dev-vpc-cni" &&
+      aws_eks_addon.after_compute["aws-ebs-csi-driver"].service_account_role_arn == "arn:aws:iam::111122223333:role/pubsub-ingest-dev-aws-ebs-csi-driver" &&
+      aws_eks_addon.after_compute["coredns"].service_account_role_arn == null
+    )
+    error_message = "The VPC CNI and the EBS CSI driver use their own IRSA roles; CoreDNS needs none."
+  }
+}
+
+run "network_policies_are_enforced" {
+  assert {
+    condition     = jsondecode(aws_eks_addon.before_compute["vpc-cni"].configuration_values).enableNetworkPolicy == "true"
+    error_message = "The VPC CNI must run its network policy agent, or NetworkPolicies are silently ignored."
+  }
+}
+
+run "network_policy_agent_keeps_other_vpc_cni_settings" {
+  variables {
+    addons = {
+      "vpc-cni"    = { before_compute = true, configuration_values = "{\"env\":{\"ENABLE_PREFIX_DELEGATION\":\"true\"}}" }
+      "kube-proxy" = { before_compute = true }
+      "coredns"    = {}
+    }
+  }
+
+  assert {
+    condition = jsondecode(aws_eks_addon.before_compute["vpc-cni"].configuration_values) == {
+      env                 = { ENABLE_PREFIX_DELEGATION = "true" }
+      enableNetworkPolicy = "true"
+    }
+    error_message = "The network policy setting is merged into the VPC CNI's own configuration."
+  }
+
+  assert {
+    condition     = !contains(keys(module.addon_role), "aws-ebs-csi-driver")
+    error_message = "Without the EBS CSI add-on there is no role for it."
   }
 }
 

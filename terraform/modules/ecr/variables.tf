@@ -16,16 +16,27 @@ variable "kms_key_arn" {
   default     = null
 }
 
-variable "untagged_image_expiry_days" {
-  description = "Days after which untagged images are deleted."
-  type        = number
-  default     = 7
+variable "disposable_tag_patterns" {
+  description = "Tag patterns of images that may be deleted after disposable_image_expiry_days (builds that are never deployed, for example \"pr-*\"); every other tagged image is kept."
+  type        = list(string)
+  default     = ["pr-*"]
+
+  validation {
+    condition     = alltrue([for p in var.disposable_tag_patterns : trimspace(replace(p, "*", "")) != ""])
+    error_message = "A pattern must name a prefix or part of a tag: \"*\" alone would expire every image, deployed ones included."
+  }
 }
 
-variable "max_image_count" {
-  description = "Images kept per repository; older ones are deleted."
+variable "disposable_image_expiry_days" {
+  description = "Days after which images with disposable tags are deleted."
   type        = number
-  default     = 50
+  default     = 14
+}
+
+variable "untagged_image_expiry_days" {
+  description = "Days after which untagged images are deleted; null keeps them (the default: a multi-architecture image index refers to untagged images)."
+  type        = number
+  default     = null
 }
 
 variable "tags" {

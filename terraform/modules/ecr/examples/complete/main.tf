@@ -5,9 +5,9 @@ provider "aws" {
 module "ecr" {
   source = "../../"
 
-  name_prefix     = "pubsub-ingest-example/"
-  repositories    = ["publisher", "subscriber"]
-  max_image_count = 30
+  name_prefix             = "pubsub-ingest-example/"
+  repositories            = ["publisher", "subscriber"]
+  disposable_tag_patterns = ["pr-*", "dev-*"]
 
   tags = { Example = "ecr" }
 }

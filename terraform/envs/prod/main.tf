@@ -154,4 +154,5 @@ module "lambda_subscriber" {
   database_host       = module.database.address
   database_port       = module.database.port
   database_name       = module.database.db_name
+  database_username   = module.database.username
 }

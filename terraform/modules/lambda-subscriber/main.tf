@@ -6,7 +6,12 @@ locals {
     PGHOST              = var.database_host
     PGPORT              = tostring(var.database_port)
     PGDATABASE          = var.database_name
+    PGUSER              = var.database_username
     PGSSLMODE           = "verify-full"
+    # Node.js runtimes from nodejs20.x on no longer trust the Amazon RDS
+    # certificate authorities by default; the runtime ships them in this
+    # bundle. Without it, verify-full fails with a self-signed chain error.
+    NODE_EXTRA_CA_CERTS = "/var/runtime/ca-cert.pem"
   })
 
   # Everything the function's role may do. Tests read this policy back from the

@@ -138,6 +138,11 @@ variable "database_port" {
   default     = 5432
 }
 
+variable "database_username" {
+  description = "Database user the function connects as (PGUSER): the user of the secret, the RDS master user."
+  type        = string
+}
+
 variable "database_name" {
   description = "Name of the database (PGDATABASE)."
   type        = string

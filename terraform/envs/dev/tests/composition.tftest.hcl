@@ -167,7 +167,9 @@ run "lambda_subscriber_variant" {
     condition = (
       module.lambda_subscriber[0].event_source_arn == "arn:aws:sqs:eu-west-1:111111111111:dev-data-ingestion-queue" &&
       module.lambda_subscriber[0].environment_variables["DATABASE_SECRET_ARN"] == output.database_secret_arn &&
-      module.lambda_subscriber[0].environment_variables["PGHOST"] == output.database_host
+      module.lambda_subscriber[0].environment_variables["PGHOST"] == output.database_host &&
+      module.lambda_subscriber[0].environment_variables["PGUSER"] == output.database_username &&
+      module.lambda_subscriber[0].environment_variables["NODE_EXTRA_CA_CERTS"] == "/var/runtime/ca-cert.pem"
     )
     error_message = "The Lambda consumes the main queue and reads the database secret."
   }

@@ -34,6 +34,7 @@ variables {
   database_secret_arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!db-0000-AbCdEf"
   database_host       = "dev.abcdefghijkl.eu-west-1.rds.amazonaws.com"
   database_name       = "pubsub_ingest"
+  database_username   = "pubsub_ingest"
 }
 
 run "event_source_reports_batch_item_failures_with_bounded_concurrency" {
@@ -68,9 +69,11 @@ run "function_runs_the_subscriber_bundle" {
       PGHOST              = "dev.abcdefghijkl.eu-west-1.rds.amazonaws.com"
       PGPORT              = "5432"
       PGDATABASE          = "pubsub_ingest"
+      PGUSER              = "pubsub_ingest"
       PGSSLMODE           = "verify-full"
+      NODE_EXTRA_CA_CERTS = "/var/runtime/ca-cert.pem"
     })
-    error_message = "The function's environment is the secret ARN and the libpq variables, with TLS verification, and no password."
+    error_message = "The function's environment is the secret ARN and the libpq variables (the user of the secret, not the driver's default), with TLS verification against the RDS CAs the runtime ships, and no password."
   }
 
   assert {

@@ -40,6 +40,7 @@ module "lambda_subscriber" {
   database_secret_arn = var.database_secret_arn
   database_host       = var.database_host
   database_name       = "pubsub_ingest"
+  database_username   = "pubsub_ingest"
 
   tags = { Example = "lambda-subscriber" }
 }

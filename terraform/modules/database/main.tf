@@ -99,6 +99,7 @@ data "aws_partition" "current" {}
 ################################################################################
 
 resource "aws_db_instance" "this" {
+  # checkov:skip=CKV_AWS_161: IAM authentication is switched on when a client uses it (iam_database_authentication_enabled; the deployment composition sets it for database_auth = "iam"); a login method nobody uses is attack surface only.
   identifier     = var.identifier
   engine         = "postgres"
   engine_version = var.engine_version
@@ -128,7 +129,7 @@ resource "aws_db_instance" "this" {
 
   parameter_group_name = aws_db_parameter_group.this.name
 
-  iam_database_authentication_enabled = true
+  iam_database_authentication_enabled = var.iam_database_authentication_enabled
   auto_minor_version_upgrade          = true
   allow_major_version_upgrade         = false
   apply_immediately                   = var.apply_immediately

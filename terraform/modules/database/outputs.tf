@@ -13,6 +13,21 @@ output "address" {
   value       = aws_db_instance.this.address
 }
 
+output "instance_iam_authentication_enabled" {
+  description = "Whether the instance accepts IAM database authentication tokens."
+  value       = aws_db_instance.this.iam_database_authentication_enabled
+}
+
+output "resource_id" {
+  description = "Resource ID (db-...) of the instance, the scope of rds-db:connect permissions."
+  value       = aws_db_instance.this.resource_id
+}
+
+output "ca_cert_identifier" {
+  description = "Certificate authority of the server certificate, the one clients must trust."
+  value       = var.ca_cert_identifier
+}
+
 output "port" {
   description = "Port of the database (PGPORT)."
   value       = aws_db_instance.this.port

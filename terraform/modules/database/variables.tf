@@ -98,6 +98,12 @@ variable "parameters" {
   default = {}
 }
 
+variable "iam_database_authentication_enabled" {
+  description = "Whether database users may log in with IAM authentication tokens (rds-db:connect) instead of passwords; enable it only when a client uses it."
+  type        = bool
+  default     = false
+}
+
 variable "backup_retention_period" {
   description = "Days of automated backups (1 to 35)."
   type        = number

@@ -131,8 +131,13 @@ run "irsa_roles_are_scoped_to_this_topic_queue_and_secret" {
   }
 
   assert {
-    condition     = module.irsa.service_accounts == { publisher = "pubsub-ingest/publisher", subscriber = "pubsub-ingest/subscriber" }
-    error_message = "The roles trust the service accounts of the pubsub-ingest namespace."
+    condition = module.irsa.service_accounts == {
+      publisher           = "pubsub-ingest/publisher"
+      subscriber          = "pubsub-ingest/subscriber"
+      migrator            = "pubsub-ingest/publisher-migrate"
+      "subscriber-scaler" = "keda/keda-operator"
+    }
+    error_message = "The roles trust the service accounts of the pubsub-ingest namespace, and the scaler role the KEDA operator."
   }
 }
 

@@ -125,3 +125,21 @@ run "rejects_disabled_backups" {
 
   expect_failures = [var.backup_retention_period]
 }
+
+run "iam_authentication_only_when_used" {
+  assert {
+    condition     = !aws_db_instance.this.iam_database_authentication_enabled
+    error_message = "IAM database authentication stays off unless a client uses it."
+  }
+}
+
+run "iam_authentication_on_request" {
+  variables {
+    iam_database_authentication_enabled = true
+  }
+
+  assert {
+    condition     = aws_db_instance.this.iam_database_authentication_enabled
+    error_message = "IAM database authentication follows the variable."
+  }
+}

@@ -14,12 +14,15 @@ eks_admin_principal_arns = {
   platform = "arn:aws:iam::111111111111:role/pubsub-ingest-platform-admin"
 }
 eks_deletion_protection = false
+# t3.large: 2 vCPU, about 1.9 allocatable. Seven nodes hold the charts' default
+# autoscaling at its maximum (publisher 10 x 250m, subscriber 20 x 250m, plus
+# the rolling updates' surge) and the cluster add-ons.
 eks_node_groups = {
   default = {
     instance_types = ["t3.large"]
     capacity_type  = "SPOT"
     min_size       = 1
-    max_size       = 3
+    max_size       = 7
     desired_size   = 2
   }
 }
@@ -32,3 +35,6 @@ db_performance_insights_enabled = false
 db_monitoring_interval          = 0
 
 enable_lambda_subscriber = false
+
+# How the services authenticate to the database (see deployment/variables.tf).
+database_auth = "secrets_manager"

@@ -14,9 +14,13 @@ eks_admin_principal_arns = {
   platform = "arn:aws:iam::222222222222:role/pubsub-ingest-platform-admin"
 }
 eks_deletion_protection = true
+# m6i.xlarge: 4 vCPU, about 3.9 allocatable. Nine nodes hold the charts'
+# production autoscaling at its maximum (publisher 30 x 500m, subscriber
+# 16 x 500m, plus the rolling updates' surge) and the cluster add-ons; the
+# cluster autoscaler adds nodes up to max_size as the pods need them.
 eks_node_groups = {
   default = {
-    instance_types = ["m6i.large"]
+    instance_types = ["m6i.xlarge"]
     min_size       = 3
     max_size       = 9
     desired_size   = 3
@@ -31,3 +35,6 @@ db_performance_insights_enabled = true
 db_monitoring_interval          = 60
 
 enable_lambda_subscriber = false
+
+# How the services authenticate to the database (see deployment/variables.tf).
+database_auth = "secrets_manager"

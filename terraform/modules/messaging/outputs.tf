@@ -43,6 +43,16 @@ output "dlq_arn" {
   value       = aws_sqs_queue.dlq.arn
 }
 
+output "dlq_name" {
+  description = "Name of the dead-letter queue of the queue (the QueueName dimension of its CloudWatch metrics)."
+  value       = aws_sqs_queue.dlq.name
+}
+
+output "subscription_dlq_name" {
+  description = "Name of the dead-letter queue of the SNS subscription."
+  value       = aws_sqs_queue.subscription_dlq.name
+}
+
 output "dlq_url" {
   description = "URL of the dead-letter queue of the queue."
   value       = aws_sqs_queue.dlq.url

@@ -23,6 +23,16 @@ output "private_subnet_ids" {
   value       = aws_subnet.private[*].id
 }
 
+output "public_subnet_cidr_blocks" {
+  description = "CIDR blocks of the public subnets (where internet-facing load balancers live), in the order of azs."
+  value       = aws_subnet.public[*].cidr_block
+}
+
+output "private_subnet_cidr_blocks" {
+  description = "CIDR blocks of the private subnets (nodes, pods, database, VPC endpoints), in the order of azs."
+  value       = aws_subnet.private[*].cidr_block
+}
+
 output "private_route_table_ids" {
   description = "IDs of the private route tables, in the order of azs."
   value       = aws_route_table.private[*].id

@@ -97,6 +97,53 @@ variable "subscriber_service_account" {
   default     = "subscriber"
 }
 
+variable "migration_service_account" {
+  description = "Kubernetes service account of the publisher chart's migration Job."
+  type        = string
+  default     = "publisher-migrate"
+}
+
+variable "keda_operator_service_account" {
+  description = "Service account (namespace/name) of the KEDA operator, which reads the queue depth for the subscriber's autoscaling."
+  type        = string
+  default     = "keda/keda-operator"
+}
+
+variable "ci_service_accounts" {
+  description = "Service accounts (namespace/name) of the CI agents that push the images to ECR. CI runs in the cluster: the Kubernetes API is private."
+  type        = list(string)
+  default     = ["jenkins/jenkins-agent"]
+}
+
+variable "database_auth" {
+  description = "How the publisher and the subscriber authenticate to the database: \"secrets_manager\" (they read the RDS-managed secret when they open a connection, so the rotated password is picked up) or \"iam\" (IAM authentication tokens as their own least-privilege database users, database_iam_users)."
+  type        = string
+  default     = "secrets_manager"
+
+  validation {
+    condition     = contains(["secrets_manager", "iam"], var.database_auth)
+    error_message = "database_auth is \"secrets_manager\" or \"iam\"."
+  }
+}
+
+variable "database_iam_users" {
+  description = "Database users of the publisher and the subscriber with database_auth = \"iam\"; the migration creates them with only the privileges each service needs."
+  type = object({
+    publisher  = string
+    subscriber = string
+  })
+  default = {
+    publisher  = "pubsub_ingest_publisher"
+    subscriber = "pubsub_ingest_subscriber"
+  }
+}
+
+variable "ecr_disposable_tag_patterns" {
+  description = "Image tag patterns that ECR may expire (builds that are never deployed); every other image is kept."
+  type        = list(string)
+  default     = ["pr-*"]
+}
+
 variable "queue_visibility_timeout_seconds" {
   description = "Visibility timeout of the queue for the EKS subscriber (raised to six times the function timeout when the Lambda subscriber is enabled)."
   type        = number
@@ -140,7 +187,7 @@ variable "db_monitoring_interval" {
 }
 
 variable "enable_lambda_subscriber" {
-  description = "Whether to deploy the Lambda variant of the subscriber (then disable the subscriber Deployment in the Helm values)."
+  description = "Whether to deploy the Lambda variant of the subscriber (then do not install the subscriber chart: helm_values has no subscriber part)."
   type        = bool
   default     = false
 }
@@ -148,7 +195,7 @@ variable "enable_lambda_subscriber" {
 variable "lambda_zip_path" {
   description = "Path of the package built by `npm run build:lambda`, relative to this directory."
   type        = string
-  default     = "../../../subscriber/dist/lambda.zip"
+  default     = "../../subscriber/dist/lambda.zip"
 }
 
 variable "lambda_timeout" {

@@ -1,3 +1,7 @@
+# The one composition of pubsub-ingest on AWS. Every environment applies this
+# same code; they differ only in their settings (envs/<env>/terraform.tfvars)
+# and their state (envs/<env>/backend.hcl).
+
 provider "aws" {
   region              = var.region
   allowed_account_ids = var.allowed_account_ids
@@ -26,7 +30,7 @@ locals {
 ################################################################################
 
 module "network" {
-  source = "../../modules/network"
+  source = "../modules/network"
 
   name               = local.name
   cidr               = var.vpc_cidr
@@ -44,7 +48,7 @@ module "network" {
 ################################################################################
 
 module "eks" {
-  source = "../../modules/eks"
+  source = "../modules/eks"
 
   name                         = local.name
   kubernetes_version           = var.kubernetes_version
@@ -57,9 +61,24 @@ module "eks" {
 }
 
 module "ecr" {
-  source = "../../modules/ecr"
+  source = "../modules/ecr"
 
-  name_prefix = "${local.name}/"
+  name_prefix             = "${local.name}/"
+  disposable_tag_patterns = var.ecr_disposable_tag_patterns
+}
+
+# Roles of the cluster add-ons the charts rely on (KEDA, the AWS Load Balancer
+# Controller, the cluster autoscaler, the CloudWatch exporter) and of CI.
+module "platform_irsa" {
+  source = "../modules/platform-irsa"
+
+  name_prefix         = "${local.name}-"
+  oidc_provider_arn   = module.eks.oidc_provider_arn
+  oidc_issuer         = module.eks.oidc_issuer
+  cluster_name        = module.eks.cluster_name
+  service_accounts    = { keda_operator = var.keda_operator_service_account }
+  ecr_repository_arns = module.ecr.repository_arns
+  ci_service_accounts = var.ci_service_accounts
 }
 
 ################################################################################
@@ -67,7 +86,7 @@ module "ecr" {
 ################################################################################
 
 module "messaging" {
-  source = "../../modules/messaging"
+  source = "../modules/messaging"
 
   name_prefix                = local.name_prefix
   topic_name                 = "data-ingestion-topic"
@@ -89,7 +108,7 @@ resource "aws_sns_topic" "alarms" {
 ################################################################################
 
 module "database" {
-  source = "../../modules/database"
+  source = "../modules/database"
 
   identifier = local.name
   vpc_id     = module.network.vpc_id
@@ -100,33 +119,40 @@ module "database" {
     var.enable_lambda_subscriber ? { lambda_subscriber = module.lambda_subscriber[0].security_group_id } : {},
   )
 
-  instance_class               = var.db_instance_class
-  multi_az                     = var.db_multi_az
-  backup_retention_period      = var.db_backup_retention_period
-  deletion_protection          = var.db_deletion_protection
-  performance_insights_enabled = var.db_performance_insights_enabled
-  monitoring_interval          = var.db_monitoring_interval
+  instance_class                      = var.db_instance_class
+  multi_az                            = var.db_multi_az
+  backup_retention_period             = var.db_backup_retention_period
+  deletion_protection                 = var.db_deletion_protection
+  performance_insights_enabled        = var.db_performance_insights_enabled
+  monitoring_interval                 = var.db_monitoring_interval
+  iam_database_authentication_enabled = var.database_auth == "iam"
 }
 
 ################################################################################
-# Workload identities (IRSA)
+# Workload identities of the application (IRSA)
 ################################################################################
 
 module "irsa" {
-  source = "../../modules/irsa"
+  source = "../modules/irsa"
 
   name_prefix       = "${local.name}-"
   oidc_provider_arn = module.eks.oidc_provider_arn
   oidc_issuer       = module.eks.oidc_issuer
 
-  namespace                  = var.namespace
-  publisher_service_account  = var.publisher_service_account
-  subscriber_service_account = var.subscriber_service_account
+  namespace                     = var.namespace
+  publisher_service_account     = var.publisher_service_account
+  subscriber_service_account    = var.subscriber_service_account
+  migration_service_account     = var.migration_service_account
+  keda_operator_service_account = var.keda_operator_service_account
 
-  topic_arn           = module.messaging.topic_arn
-  queue_arn           = module.messaging.queue_arn
-  kms_key_arn         = module.messaging.kms_key_arn
-  database_secret_arn = module.database.master_user_secret_arn
+  topic_arn   = module.messaging.topic_arn
+  queue_arn   = module.messaging.queue_arn
+  kms_key_arn = module.messaging.kms_key_arn
+
+  database_auth        = var.database_auth
+  database_secret_arn  = module.database.master_user_secret_arn
+  database_resource_id = var.database_auth == "iam" ? module.database.resource_id : null
+  database_users       = var.database_iam_users
 }
 
 ################################################################################
@@ -134,7 +160,7 @@ module "irsa" {
 ################################################################################
 
 module "lambda_subscriber" {
-  source = "../../modules/lambda-subscriber"
+  source = "../modules/lambda-subscriber"
   count  = var.enable_lambda_subscriber ? 1 : 0
 
   function_name = "${local.name}-subscriber"

@@ -16,7 +16,12 @@
 #   6. README values tables    in sync with the `## @param` comments
 #   7. values schemas          each application chart's values.schema.json is
 #                              built from the shared and its own schema sources
-#   8. RDS CA bundle           the library's bundle is intact and unexpired
+#   8. RDS CA bundle           the library's bundle is intact, unexpired, and
+#                              holds the CA of every environment's database
+#   9. deployment              the charts rendered with each environment's
+#                              Terraform outputs (terraform/deployment/tests/
+#                              fixtures) fit its roles, network, images,
+#                              queues and node capacity
 # Library charts (type: library) are linted only: they render nothing.
 # Exits non-zero when any step fails, or when a tool cannot be installed.
 #
@@ -164,10 +169,19 @@ if (( ${#schema_dirs[@]} )); then
   run "values.schema.json built from the shared schema (${#schema_dirs[@]} charts)" python3 "$here/build-schemas.py" --check "${schema_dirs[@]}"
 fi
 
+fixtures=("$repo"/terraform/deployment/tests/fixtures/*.json)
 bold "==> Amazon RDS CA bundle"
-run "RDS CA bundle intact and unexpired" \
-  python3 "$here/rds-ca.py" check "$repo/helm-charts/pubsub-ingest-common/templates/_rds-ca-bundle.tpl"
+run "RDS CA bundle intact, unexpired, with each environment's CA" \
+  python3 "$here/rds-ca.py" check "$repo/helm-charts/pubsub-ingest-common/templates/_rds-ca-bundle.tpl" "${fixtures[@]}"
 tail -n 1 "$work/logs/$n.log" | sed 's/^/  /'
+
+if (( $# == 0 )); then
+  bold "==> charts with the Terraform outputs of each environment"
+  for v in $HELM_VERSIONS; do
+    run "deployment, helm $v: ${#fixtures[@]} environments" python3 "$here/deployment-check.py" "$(helm_bin "$v")" "${fixtures[@]}"
+    grep -E '^  [a-z]+: workloads|^deployment checks:' "$work/logs/$n.log" | sed "s/^/  helm $v: /"
+  done
+fi
 
 echo
 bold "==> summary ($(( $(date +%s) - start ))s)"

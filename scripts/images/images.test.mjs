@@ -4,12 +4,14 @@
 // Inputs (environment): HELM_BIN, PUBLISHER_IMAGE, SUBSCRIBER_IMAGE, UPSTREAM_BASE_IMAGE, and
 // IMAGE_REPORT, a file that receives the measured sizes and times as JSON.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { EMULATOR_CREDENTIALS, REGION } from '@pubsub-ingest/local-stack';
 import pg from 'pg';
@@ -276,6 +278,11 @@ describe('container images', () => {
     });
     assert.equal(record.transaction_id, body.transaction_id);
     assert.deepEqual(record.message, message);
+  });
+
+  test("the pipeline's smoke test (scripts/smoke/post-then-get.mjs) passes against the publisher container", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(repo, 'scripts', 'smoke', 'post-then-get.mjs'), publisherUrl()]);
+    assert.equal(JSON.parse(stdout).ok, true);
   });
 
   /** `workers` loops POSTing until `keepGoing()` turns false; resolves with every outcome. */

@@ -17,7 +17,7 @@ import { e2eScenario } from './scenarios/e2e';
 import { memoryScenario } from './scenarios/memory';
 import { publishScenario } from './scenarios/publish';
 import { readScenario } from './scenarios/read';
-import { startStack, type Stack } from './stack';
+import { startBenchStack, type Stack } from './bench-stack';
 
 const RESULTS_DIR = resolve(__dirname, '..', 'results');
 const ALL: Scenario[] = [publishScenario, drainScenario, e2eScenario, readScenario, memoryScenario];
@@ -26,8 +26,8 @@ let activeStack: Stack | undefined;
 
 async function shutdown(code: number, why: string): Promise<never> {
   progress.warn(`${why}: stopping every process this run started`);
-  await activeStack?.stop().catch(() => undefined);
   await stopAll();
+  await activeStack?.stop().catch(() => undefined);
   process.exit(code);
 }
 
@@ -86,7 +86,7 @@ async function main(): Promise<number> {
 
   console.log(`pubsub-ingest benchmark — ${describeSizes(options)}`);
   progress.scenario('stack', 'a real Postgres server and fauxqs, each in its own process on 127.0.0.1');
-  const stack = await startStack();
+  const stack = await startBenchStack();
   activeStack = stack;
   const context: ScenarioContext = { stack, options, memory: {}, unavailable: new Set(), profileDir, results: results.scenarios };
   try {

@@ -118,7 +118,8 @@ export async function startBenthos(binary: string, stack: Stack, options: { poll
   await writeFile(configPath, benthosConfig(stack, { ...options, httpPort }));
   let receiveErrors = 0;
   // Benthos logs on stdout: its warnings and errors are shown, and failed receives counted.
-  const running = startProgram('benthos', binary, ['-c', configPath], stack.serviceEnv, (line) => {
+  // HOME is its own directory: some of its drivers write caches there, removed with it.
+  const running = startProgram('benthos', binary, ['-c', configPath], { ...stack.serviceEnv, HOME: dir }, (line) => {
     if (!/level=(warn|error)/.test(line)) return;
     if (line.includes('Failed to pull new SQS messages')) receiveErrors++;
     process.stderr.write(`    [benthos] ${line}\n`);

@@ -18,8 +18,6 @@ export interface BenchOptions {
   only: Set<ScenarioName>;
   /** Run the services under `node --cpu-prof` and summarize where their time goes. */
   profile: boolean;
-  /** Only recompute the capacity model from bench/results/latest.json. */
-  capacityOnly: boolean;
   sizes: Sizes;
 }
 
@@ -42,24 +40,23 @@ const QUICK: Sizes = {
   poolSize: 8,
 };
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,drain,e2e,read,memory] [--profile] [--capacity]
+export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,drain,e2e,read,memory] [--profile]
 
   --quick     every scenario at a tiny size (under a minute); writes bench/results/quick.*
               and exits non-zero when a scenario fails or a figure is missing
   --only=…    run some scenarios (memory needs publish and drain)
   --profile   run the services under node --cpu-prof; writes bench/results/profile.* and the
               profiles with their summary to bench/results/profiles/
-  --capacity  run nothing: recompute bench/results/capacity.md from bench/results/latest.json`;
+
+The capacity model is computed from a run's results by npm run capacity.`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   let quick = false;
   let profile = false;
-  let capacityOnly = false;
   let only = new Set<ScenarioName>(SCENARIOS);
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--profile') profile = true;
-    else if (arg === '--capacity') capacityOnly = true;
     else if (arg.startsWith('--only=')) {
       const names = arg.slice('--only='.length).split(',').filter(Boolean);
       for (const name of names) {
@@ -73,5 +70,5 @@ export function parseOptions(argv: string[]): BenchOptions {
       throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     }
   }
-  return { quick, only, profile, capacityOnly, sizes: quick ? QUICK : FULL };
+  return { quick, only, profile, sizes: quick ? QUICK : FULL };
 }

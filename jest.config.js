@@ -13,5 +13,6 @@ module.exports = {
   setupFiles: ['<rootDir>/test/support/worker-env.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
-  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  // CI sets JEST_JUNIT_OUTPUT_DIR to collect a JUnit file (jest-junit reads it).
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js', ...(process.env.JEST_JUNIT_OUTPUT_DIR ? ['jest-junit'] : [])],
 };

@@ -1,26 +1,21 @@
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { createTestMessaging, type TestMessaging } from './support/messaging';
-import { outcomeCount, postJson, startPublisher, startSubscriber, waitFor, type RunningPublisher, type RunningSubscriber } from './support/services';
+import type { TestDatabase } from './support/database';
+import type { TestMessaging } from './support/messaging';
+import { outcomeCount, postJson, startPipeline, waitFor, type RunningPipeline, type RunningPublisher, type RunningSubscriber } from './support/services';
 
 describe('the data path: HTTP → SNS → SQS → Postgres → HTTP', () => {
+  let pipeline: RunningPipeline;
   let database: TestDatabase;
   let messaging: TestMessaging;
   let publisher: RunningPublisher;
   let subscriber: RunningSubscriber;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    messaging = await createTestMessaging();
-    const env = { DATABASE_URL: database.url, AWS_ENDPOINT_URL: messaging.endpoint };
-    publisher = await startPublisher({ ...env, ALLOWED_TOPICS: `${messaging.topicName}=${messaging.topicArn}` });
-    subscriber = await startSubscriber({ ...env, QUEUE_URL: messaging.queueUrl });
+    pipeline = await startPipeline();
+    ({ database, messaging, publisher, subscriber } = pipeline);
   });
 
   afterAll(async () => {
-    await subscriber?.stop();
-    await publisher?.stop();
-    messaging?.destroy();
-    await database?.drop();
+    await pipeline?.stop();
   });
 
   const getRecord = (id: string, headers: Record<string, string> = {}) => fetch(`${publisher.url}/data/${id}`, { headers });

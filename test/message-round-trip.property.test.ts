@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { ERROR_CODES } from '@pubsub-ingest/publisher';
-import { createTestDatabase, type TestDatabase } from './support/database';
+import type { TestDatabase } from './support/database';
 import { deepJsonText, hugeJsonText, jsonText, type JsonText } from './support/hostile-json';
-import { createTestMessaging, type TestMessaging } from './support/messaging';
-import { startPublisher, startSubscriber, waitFor, type RunningPublisher, type RunningSubscriber } from './support/services';
+import type { TestMessaging } from './support/messaging';
+import { startPipeline, waitFor, type RunningPipeline, type RunningPublisher, type RunningSubscriber } from './support/services';
 import { stackEnv } from './support/stack-env';
 
 /** Runs of 50 requests each; PROPERTY_RUNS raises it for a longer search. */
@@ -89,6 +89,7 @@ function storedTextOf(m: JsonText): string {
 }
 
 describe('round trip of hostile messages through the real stack (property)', () => {
+  let pipeline: RunningPipeline;
   let database: TestDatabase;
   let messaging: TestMessaging;
   let publisher: RunningPublisher;
@@ -96,18 +97,12 @@ describe('round trip of hostile messages through the real stack (property)', () 
   const tally = { accepted: 0, refused: 0, codes: new Map<string, number>() };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    messaging = await createTestMessaging();
-    const env = { DATABASE_URL: database.url, AWS_ENDPOINT_URL: messaging.endpoint };
-    publisher = await startPublisher({ ...env, ALLOWED_TOPICS: `${messaging.topicName}=${messaging.topicArn}` });
-    subscriber = await startSubscriber({ ...env, QUEUE_URL: messaging.queueUrl });
+    pipeline = await startPipeline();
+    ({ database, messaging, publisher, subscriber } = pipeline);
   });
 
   afterAll(async () => {
-    await subscriber?.stop();
-    await publisher?.stop();
-    messaging?.destroy();
-    await database?.drop();
+    await pipeline?.stop();
     process.stdout.write(`\nproperty round trip on ${stackEnv('emulator')}: ${tally.accepted + tally.refused} cases, ${tally.accepted} accepted and stored unchanged, ${tally.refused} refused with a documented 4xx (${[...tally.codes].map(([code, n]) => `${code} ${n}`).join(', ')})\n`);
   });
 

@@ -189,7 +189,12 @@ describe('publisher API: bad input gets a structured error, never a 500', () => 
     expect(Object.keys(document.paths['/ingresar-datos'].post.responses)).toEqual(
       expect.arrayContaining(['202', '400', '413', '415', '422', '503']),
     );
-    expect(document.components.schemas.IngestRequest.required).toEqual(expect.arrayContaining(['topic_arn', 'message']));
+    const request = document.components.schemas.IngestRequest;
+    expect(request.required).toEqual(expect.arrayContaining(['topic_arn', 'message']));
+    // What the service refuses, the document says: null messages, a fifth attribute, topics it does not publish to.
+    expect(request.properties.message.not).toEqual({ type: 'null' });
+    expect(request.properties.attributes.maxProperties).toBe(4);
+    expect(request.properties.topic_arn.enum).toEqual([messaging.topicName, messaging.topicArn]);
   });
 
   it('When metrics are scraped, then request counts carry route and status labels', async () => {

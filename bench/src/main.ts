@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { capacityReport } from './capacity/capacity-report';
-import { parseOptions, SCENARIOS, type BenchOptions } from './options';
+import { parseOptions, type BenchOptions } from './options';
 import { benthosBinary, BENTHOS_VERSION } from './peers/benthos-peer';
 import { killAllNow, stopAll } from './processes';
 import { summarizeProfiles } from './profile/cpu-profile-summary';
@@ -17,7 +16,7 @@ import { e2eScenario } from './scenarios/e2e';
 import { memoryScenario } from './scenarios/memory';
 import { publishScenario } from './scenarios/publish';
 import { readScenario } from './scenarios/read';
-import { startStack, type Stack } from './stack';
+import { startBenchStack, type Stack } from './bench-stack';
 
 const RESULTS_DIR = resolve(__dirname, '..', 'results');
 const ALL: Scenario[] = [publishScenario, drainScenario, e2eScenario, readScenario, memoryScenario];
@@ -26,8 +25,8 @@ let activeStack: Stack | undefined;
 
 async function shutdown(code: number, why: string): Promise<never> {
   progress.warn(`${why}: stopping every process this run started`);
-  await activeStack?.stop().catch(() => undefined);
   await stopAll();
+  await activeStack?.stop().catch(() => undefined);
   process.exit(code);
 }
 
@@ -53,30 +52,8 @@ function resultsName(options: BenchOptions): string {
   return options.quick ? 'quick' : options.profile ? 'profile' : 'latest';
 }
 
-/**
- * The capacity model from a run that measured every scenario. It needs the CPU figures read from
- * /proc, so elsewhere than on Linux its absence is expected; on Linux it is a failure.
- */
-async function writeCapacity(results: BenchResults, name: string, simulateSeconds: number): Promise<boolean> {
-  try {
-    const path = join(RESULTS_DIR, name === 'latest' ? 'capacity.md' : `${name}-capacity.md`);
-    await writeFile(path, capacityReport(results, { simulateSeconds }));
-    progress.done(`capacity model: ${path}`);
-    return true;
-  } catch (err) {
-    const message = `capacity model not written: ${err instanceof Error ? err.message : String(err)}`;
-    if (process.platform === 'linux') progress.fail(message);
-    else progress.warn(message);
-    return process.platform !== 'linux';
-  }
-}
-
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  if (options.capacityOnly) {
-    const results = JSON.parse(await readFile(join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResults;
-    return (await writeCapacity(results, 'latest', 20)) ? 0 : 1;
-  }
   const started = Date.now();
   const loadAtStart = loadAverage();
   const scenarios = ALL.filter((s) => options.only.has(s.name as never));
@@ -86,7 +63,7 @@ async function main(): Promise<number> {
 
   console.log(`pubsub-ingest benchmark — ${describeSizes(options)}`);
   progress.scenario('stack', 'a real Postgres server and fauxqs, each in its own process on 127.0.0.1');
-  const stack = await startStack();
+  const stack = await startBenchStack();
   activeStack = stack;
   const context: ScenarioContext = { stack, options, memory: {}, unavailable: new Set(), profileDir, results: results.scenarios };
   try {
@@ -121,7 +98,6 @@ async function main(): Promise<number> {
   const descriptions = Object.fromEntries(scenarios.map((s) => [s.name, s.what]));
   const name = resultsName(options);
   const paths = await writeResults(RESULTS_DIR, name, results, targets, descriptions);
-  const capacityWritten = !SCENARIOS.every((s) => options.only.has(s)) || (await writeCapacity(results, name, options.quick ? 2 : 20));
 
   console.log('');
   for (const t of targets) {
@@ -137,7 +113,7 @@ async function main(): Promise<number> {
   const problems = findProblems(results, expected, context.unavailable);
   for (const p of problems) progress.fail(`${p.scenario}/${p.system}: ${p.problem}`);
   for (const pair of context.unavailable) progress.warn(`${pair}: not measured on this machine (reason in the results)`);
-  return problems.length > 0 || !capacityWritten ? 1 : 0;
+  return problems.length > 0 ? 1 : 0;
 }
 
 process.on('exit', killAllNow);

@@ -1,7 +1,7 @@
 import { PublishBatchCommand, type MessageAttributeValue } from '@aws-sdk/client-sns';
 import { attributesOf, messageBodyOf, newTransactionId, SCHEMA_VERSION } from '@pubsub-ingest/common';
 import { every, fmt, progress } from './progress';
-import type { Stack } from './stack';
+import type { Stack } from './bench-stack';
 
 /** A producer's request body, the same shape as the README's walk-through. */
 export function sampleRequest(topic: string, n: number): { topic_arn: string; message: unknown; attributes: Record<string, string> } {

@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+
 export const SCENARIOS = ['publish', 'drain', 'e2e', 'read', 'memory'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -18,8 +20,6 @@ export interface BenchOptions {
   only: Set<ScenarioName>;
   /** Run the services under `node --cpu-prof` and summarize where their time goes. */
   profile: boolean;
-  /** Only recompute the capacity model from bench/results/latest.json. */
-  capacityOnly: boolean;
   sizes: Sizes;
 }
 
@@ -34,44 +34,41 @@ const FULL: Sizes = {
 
 /** Every scenario and peer, on the same code paths, at a size that runs in well under a minute. */
 const QUICK: Sizes = {
-  publish: { concurrency: [1, 16, 64, 256], durationS: 1.5, warmupS: 0.5 },
+  ...FULL,
+  publish: { ...FULL.publish, durationS: 1.5, warmupS: 0.5 },
   drain: { messages: 2_000, rounds: 1 },
   e2e: { rate: 200, durationS: 5, connections: 8 },
-  read: { rows: 2_000, durationS: 1.5, connections: 32 },
-  pollers: 8,
-  poolSize: 8,
+  read: { ...FULL.read, rows: 2_000, durationS: 1.5 },
 };
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,drain,e2e,read,memory] [--profile] [--capacity]
+export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,drain,e2e,read,memory] [--profile]
 
   --quick     every scenario at a tiny size (under a minute); writes bench/results/quick.*
               and exits non-zero when a scenario fails or a figure is missing
   --only=…    run some scenarios (memory needs publish and drain)
   --profile   run the services under node --cpu-prof; writes bench/results/profile.* and the
               profiles with their summary to bench/results/profiles/
-  --capacity  run nothing: recompute bench/results/capacity.md from bench/results/latest.json`;
+
+The capacity model is computed from a run's results by npm run capacity.`;
 
 export function parseOptions(argv: string[]): BenchOptions {
-  let quick = false;
-  let profile = false;
-  let capacityOnly = false;
-  let only = new Set<ScenarioName>(SCENARIOS);
-  for (const arg of argv) {
-    if (arg === '--quick') quick = true;
-    else if (arg === '--profile') profile = true;
-    else if (arg === '--capacity') capacityOnly = true;
-    else if (arg.startsWith('--only=')) {
-      const names = arg.slice('--only='.length).split(',').filter(Boolean);
-      for (const name of names) {
-        if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}"\n${USAGE}`);
-      }
-      only = new Set(names as ScenarioName[]);
-    } else if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else {
-      throw new Error(`unknown argument "${arg}"\n${USAGE}`);
-    }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { quick: { type: 'boolean' }, profile: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
-  return { quick, only, profile, capacityOnly, sizes: quick ? QUICK : FULL };
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const names = values.only?.split(',').filter(Boolean) ?? [...SCENARIOS];
+  for (const name of names) {
+    if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}"\n${USAGE}`);
+  }
+  const quick = values.quick ?? false;
+  return { quick, only: new Set(names as ScenarioName[]), profile: values.profile ?? false, sizes: quick ? QUICK : FULL };
 }

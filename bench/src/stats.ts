@@ -10,5 +10,3 @@ export function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
-
-export const MIB = 1024 * 1024;

@@ -11,7 +11,7 @@ import { Cluster } from './cluster';
 import { startFaultProxy } from './fault-proxy';
 import { runLoad } from './load';
 
-const USAGE = `usage: npm run chaos -- [--quick] [--messages N] [--rate N] [--emulator fauxqs|moto] [--report FILE]
+const USAGE = `usage: npm run chaos -- [--quick] [--messages N] [--rate N] [--max-seconds N] [--emulator fauxqs|moto] [--report FILE]
 
 Ordinary and hostile messages (a tenth of them invalid), a third with Idempotency-Key, while
 subscribers are SIGKILLed every few seconds, Postgres and the publisher are SIGKILLed and restarted,
@@ -26,6 +26,7 @@ async function main(): Promise<number> {
       quick: { type: 'boolean' },
       messages: { type: 'string' },
       rate: { type: 'string' },
+      'max-seconds': { type: 'string' },
       emulator: { type: 'string' },
       report: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -43,6 +44,8 @@ async function main(): Promise<number> {
   const messages = Number(values.messages ?? (values.quick ? 4_000 : 100_000));
   const rate = Number(values.rate ?? (values.quick ? 250 : 500));
   const seconds = Math.ceil(messages / rate);
+  // Faults slow the producers down (they wait out every 503); the load still ends by this time.
+  const maxSeconds = Number(values['max-seconds'] ?? seconds * 8);
   const started = Date.now();
   const say = (line: string) => console.log(`${elapsed(started)}  ${line}`);
 
@@ -66,7 +69,7 @@ async function main(): Promise<number> {
   try {
     say('stack and services up; load starts, faults start');
     let sent = 0;
-    const load = runLoad({ url: cluster.url, topic: 'chaos-topic', messages, rate, producers: 32, maxSeconds: seconds * 3, onProgress: (n) => (sent = n) });
+    const load = runLoad({ url: cluster.url, topic: 'chaos-topic', messages, rate, producers: 32, maxSeconds, onProgress: (n) => (sent = n) });
     let loading = true;
     void load.finally(() => (loading = false));
 

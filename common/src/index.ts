@@ -14,3 +14,4 @@ export { secretPasswordProvider } from './records/database-secret';
 export * from './records/records.repository';
 export * from './records/idempotency-keys.repository';
 export { migrateToLatest, MigrationError } from './records/migrator';
+export { runService, type RunnableService } from './process/run-service';

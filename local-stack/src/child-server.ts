@@ -43,16 +43,17 @@ export async function spawnServer<Info>(args: string[], options: { timeoutMs?: n
       reject(new Error(`server ${args[0]} exited with code ${code}: ${output.slice(-5).join(' | ')}`));
     });
   });
+  return { info, process: child, stop: stopOnce(child) };
+}
+
+/** A stop() that sends SIGTERM once and waits for the exit; at once when the process has already gone. */
+export function stopOnce(child: ChildProcess): () => Promise<void> {
   let stopped: Promise<void> | undefined;
-  return {
-    info,
-    process: child,
-    stop: () =>
-      (stopped ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        await exited;
-      })()),
-  };
+  return () =>
+    (stopped ??= (async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    })());
 }

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { spawnServer, type ChildServer } from './child-server';
+import { spawnServer, stopOnce, type ChildServer } from './child-server';
 import { freePort, waitReady } from './net';
 
 export type PostgresServer = ChildServer<{ url: string; port: number }>;
@@ -32,16 +31,5 @@ export async function startEmulatorServer({ kind = 'fauxqs', port, motoServer = 
   const endpoint = `http://127.0.0.1:${motoPort}`;
   await Promise.race([waitReady(`${endpoint}/moto-api/`, { timeoutMs: 60_000, name: 'moto', alive: () => child.exitCode === null }), failed]);
   failed.catch(() => undefined);
-  let stopped: Promise<void> | undefined;
-  return {
-    info: { endpoint, port: motoPort },
-    process: child,
-    stop: () =>
-      (stopped ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        await exited;
-      })()),
-  };
+  return { info: { endpoint, port: motoPort }, process: child, stop: stopOnce(child) };
 }

@@ -1,9 +1,12 @@
+import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Registry } from 'prom-client';
 import { createLogger } from '@pubsub-ingest/common';
 import { REGION } from '@pubsub-ingest/local-stack';
 import { createPublisherService, loadPublisherConfig, type PublisherService } from '@pubsub-ingest/publisher';
 import { createSubscriberService, loadSubscriberConfig, type SubscriberMetrics, type SubscriberService } from '@pubsub-ingest/subscriber';
+import { createTestDatabase, type TestDatabase } from './database';
+import { createTestMessaging, type TestMessaging } from './messaging';
 
 export const silentLogger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -82,7 +85,6 @@ export async function metricValue(registry: Registry, name: string, labels: Reco
 
 /** A request fetch() would refuse to send (TRACE, unknown methods, bytes outside ASCII in a header), through node:http. */
 export async function rawRequest(url: string, options: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: any }> {
-  const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method, headers: options.headers ?? {} }, (res) => {
       let text = '';
@@ -92,4 +94,33 @@ export async function rawRequest(url: string, options: { method: string; headers
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+export interface RunningPipeline {
+  database: TestDatabase;
+  messaging: TestMessaging;
+  publisher: RunningPublisher;
+  subscriber: RunningSubscriber;
+  stop(): Promise<void>;
+}
+
+/** A database and a topology of their own, with both services wired to them as `main` wires them. */
+export async function startPipeline(): Promise<RunningPipeline> {
+  const database = await createTestDatabase();
+  const messaging = await createTestMessaging();
+  const env = { DATABASE_URL: database.url, AWS_ENDPOINT_URL: messaging.endpoint };
+  const publisher = await startPublisher({ ...env, ALLOWED_TOPICS: `${messaging.topicName}=${messaging.topicArn}` });
+  const subscriber = await startSubscriber({ ...env, QUEUE_URL: messaging.queueUrl });
+  return {
+    database,
+    messaging,
+    publisher,
+    subscriber,
+    stop: async () => {
+      await subscriber.stop();
+      await publisher.stop();
+      messaging.destroy();
+      await database.drop();
+    },
+  };
 }

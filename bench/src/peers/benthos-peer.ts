@@ -1,14 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { freePort } from '../free-port';
-import { spawnTracked, track, type TrackedProcess } from '../processes';
+import { freePort, waitReady } from '@pubsub-ingest/local-stack';
+import type { Stack } from '../bench-stack';
+import { startProgram, type RunningProcess } from '../processes';
 import { every, progress } from '../progress';
-import { waitReady } from '../services';
-import type { Stack } from '../stack';
 
 export const BENTHOS_VERSION = 'v4.27.0';
 const BUILD_SCRIPT = resolve(__dirname, '..', '..', 'scripts', 'build-benthos.sh');
@@ -35,17 +34,13 @@ export async function ensureBenthos(allowBuild: boolean): Promise<BenthosAvailab
 
   progress.step(`building Benthos ${BENTHOS_VERSION} from the Go module proxy (once; many minutes on a cold cache)`);
   const started = Date.now();
-  const build = spawn('bash', [BUILD_SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  // Tracked, so Ctrl-C or a failure stops the Go toolchain too.
-  const tracked = track('benthos build', build);
   let last = '';
-  createInterface({ input: build.stderr! }).on('line', (line) => (last = line));
-  createInterface({ input: build.stdout! }).on('line', () => undefined);
+  const build = startProgram('benthos build', 'bash', [BUILD_SCRIPT], process.env as Record<string, string>, (line) => (last = line));
   const stopTicking = every(20_000, () => progress.tick(`building Benthos: ${Math.round((Date.now() - started) / 1000)} s — ${last}`));
-  const timer = setTimeout(() => void tracked.stop(5_000), BUILD_TIMEOUT_MS);
-  const code = await new Promise<number | null>((done) => build.once('exit', (c) => done(c)));
+  const timer = setTimeout(() => void build.stop(5_000), BUILD_TIMEOUT_MS);
+  const code = build.exited() ? build.child.exitCode : ((await once(build.child, 'exit')) as [number | null])[0];
   clearTimeout(timer);
-  await tracked.stop();
+  await build.stop();
   stopTicking();
   if (code === 0 && existsSync(binary)) {
     progress.done(`built Benthos ${BENTHOS_VERSION} in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -108,7 +103,7 @@ output:
 }
 
 export interface BenthosProcess {
-  process: TrackedProcess;
+  process: RunningProcess;
   /** Benthos' own HTTP server: /ready, /metrics. */
   url: string;
   /** Receives that failed after SQS had handed out their messages (they return after the visibility timeout). */
@@ -123,24 +118,21 @@ export async function startBenthos(binary: string, stack: Stack, options: { poll
   await writeFile(configPath, benthosConfig(stack, { ...options, httpPort }));
   let receiveErrors = 0;
   // Benthos logs on stdout: its warnings and errors are shown, and failed receives counted.
-  const tracked = spawnTracked('benthos', binary, ['-c', configPath], {
-    echoStderr: true,
-    env: { ...process.env, ...stack.serviceEnv },
-    onStdoutLine: (line) => {
-      if (!/level=(warn|error)/.test(line)) return;
-      if (line.includes('Failed to pull new SQS messages')) receiveErrors++;
-      process.stderr.write(`    [benthos] ${line}\n`);
-    },
+  // HOME is its own directory: some of its drivers write caches there, removed with it.
+  const running = startProgram('benthos', binary, ['-c', configPath], { ...stack.serviceEnv, HOME: dir }, (line) => {
+    if (!/level=(warn|error)/.test(line)) return;
+    if (line.includes('Failed to pull new SQS messages')) receiveErrors++;
+    process.stderr.write(`    [benthos] ${line}\n`);
   });
   const stop = async () => {
-    await tracked.stop();
+    await running.stop();
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitReady('benthos', `http://127.0.0.1:${httpPort}/ready`, tracked);
+    await waitReady(`http://127.0.0.1:${httpPort}/ready`, { name: 'benthos', alive: () => !running.exited() });
   } catch (err) {
     await stop();
-    throw err;
+    throw new Error(`${err instanceof Error ? err.message : String(err)}:\n${running.recentOutput()}`);
   }
-  return { process: tracked, url: `http://127.0.0.1:${httpPort}`, receiveErrors: () => receiveErrors, stop };
+  return { process: running, url: `http://127.0.0.1:${httpPort}`, receiveErrors: () => receiveErrors, stop };
 }

@@ -1,5 +1,5 @@
 import { isError, type BenchResults } from './results';
-import type { Bar, BarGroup, Panel } from './svg-chart';
+import type { Bar, BarGroup, Panel } from './chart';
 
 function value(results: BenchResults, scenario: string, system: string, metric: string): number | undefined {
   const r = results.scenarios[scenario]?.[system];

@@ -1,9 +1,9 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderChart } from './chart';
 import { chartPanels } from './chart-panels';
 import { renderMarkdown } from './markdown';
 import type { BenchResults } from './results';
-import { renderSvgChart } from './svg-chart';
 import type { TargetCheck } from './targets';
 
 async function writeAtomically(path: string, text: string): Promise<void> {
@@ -21,7 +21,7 @@ export async function writeResults(
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const m = results.machine;
-  const svg = renderSvgChart(
+  const svg = await renderChart(
     `pubsub-ingest benchmark (${m.mode})`,
     `${m.cpus} × ${m.cpu_model}, ${m.memory_gib} GiB, Node ${m.node}, Postgres ${m.postgres}, fauxqs ${m.fauxqs} — ${String(m.date).slice(0, 10)}`,
     chartPanels(results),

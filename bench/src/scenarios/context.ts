@@ -1,7 +1,7 @@
 import type { BenchOptions } from '../options';
 import type { BenchResults, Expected, SystemResult } from '../report/results';
 import { progress } from '../progress';
-import type { Stack } from '../stack';
+import type { Stack } from '../bench-stack';
 
 /** Peak RSS per system and process, filled by `publish` and `drain`, reported by `memory`. */
 export type MemoryLog = Record<string, Record<string, number>>;

@@ -3,17 +3,17 @@ import { meterCpu, withCpu } from '../cpu-usage';
 import { preloadQueue } from '../messages';
 import { ensureBenthos, startBenthos } from '../peers/benthos-peer';
 import { startPeerProcess } from '../peers/peer-process';
-import type { TrackedProcess } from '../processes';
+import type { RunningProcess } from '../processes';
 import { fmt, progress } from '../progress';
 import { isError, type SystemResult } from '../report/results';
 import { sampleRss } from '../rss-sampler';
-import { startSubscriber } from '../services';
-import type { Stack } from '../stack';
+import { startService } from '../services';
+import type { Stack } from '../bench-stack';
 import { round } from '../stats';
 import { measure, recordPeak, type Scenario, type ScenarioContext } from './context';
 
 interface Consumer {
-  process: TrackedProcess;
+  process: RunningProcess;
   /** Receives the consumer saw fail, where it can tell. */
   receiveErrors?(): number;
   stop(): Promise<void>;
@@ -159,9 +159,9 @@ export const drainScenario: Scenario = {
     const runners: Record<string, () => Promise<Record<string, number>>> = {
       ours: () =>
         drainWith(context, 'ours', 'subscriber_rss_mib', async () => {
-          const subscriber = await startSubscriber(stack, {
+          const subscriber = await startService('subscriber', stack, {
             env: { POLLERS: String(pollers), DATABASE_POOL_SIZE: String(poolSize), VISIBILITY_TIMEOUT_SECONDS: String(DRAIN_VISIBILITY_TIMEOUT_S) },
-            ...(context.profileDir ? { cpuProfileDir: context.profileDir, cpuProfileName: 'subscriber-drain.cpuprofile' } : {}),
+            ...(context.profileDir ? { cpuProfile: { dir: context.profileDir, name: 'subscriber-drain.cpuprofile' } } : {}),
           });
           return { process: subscriber.process, stop: subscriber.stop };
         }),

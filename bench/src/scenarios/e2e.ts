@@ -5,8 +5,8 @@ import { runLoad } from '../load/autocannon-run';
 import { scrapeMetrics, total } from '../prometheus-scrape';
 import { sampleRequest } from '../messages';
 import { fmt, progress } from '../progress';
-import { startPublisher, startSubscriber } from '../services';
-import type { Stack } from '../stack';
+import { startService } from '../services';
+import type { Stack } from '../bench-stack';
 import { percentile, round } from '../stats';
 import { measure, type Scenario, type ScenarioContext } from './context';
 
@@ -57,9 +57,9 @@ async function runE2e(context: ScenarioContext): Promise<Record<string, number>>
   const listener = await listenForRows(stack, seen);
   const env = { DATABASE_POOL_SIZE: String(options.sizes.poolSize) };
   progress.step('starting the subscriber and the publisher');
-  const subscriber = await startSubscriber(stack, { env: { ...env, POLLERS: String(options.sizes.pollers) } });
+  const subscriber = await startService('subscriber', stack, { env: { ...env, POLLERS: String(options.sizes.pollers) } });
   try {
-    const publisher = await startPublisher(stack, { env });
+    const publisher = await startService('publisher', stack, { env });
     try {
       progress.step(`${fmt.int(rate)} POST/s for ${durationS} s; lag from each 202 to its row being visible`);
       const cpu = {

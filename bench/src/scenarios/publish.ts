@@ -3,7 +3,7 @@ import { runLoad } from '../load/autocannon-run';
 import { sampleRequest } from '../messages';
 import { fmt, progress } from '../progress';
 import { sampleRss } from '../rss-sampler';
-import { startPublisher } from '../services';
+import { startService } from '../services';
 import { measure, recordPeak, type Scenario, type ScenarioContext } from './context';
 
 /** `ours` coalesces into PublishBatch; `unbatched` is the same service with one Publish per request. */
@@ -14,9 +14,9 @@ async function runSystem(context: ScenarioContext, system: keyof typeof SYSTEMS)
   const { concurrency, durationS, warmupS } = options.sizes.publish;
   await stack.freshMessaging();
   progress.step(`${system}: starting the publisher (PUBLISH_BATCHING=${SYSTEMS[system]})`);
-  const publisher = await startPublisher(stack, {
+  const publisher = await startService('publisher', stack, {
     env: { PUBLISH_BATCHING: SYSTEMS[system], DATABASE_POOL_SIZE: String(options.sizes.poolSize) },
-    ...(context.profileDir ? { cpuProfileDir: context.profileDir, cpuProfileName: `publisher-publish-${system}.cpuprofile` } : {}),
+    ...(context.profileDir ? { cpuProfile: { dir: context.profileDir, name: `publisher-publish-${system}.cpuprofile` } } : {}),
   });
   const rss = sampleRss(publisher.process.pid);
   const metrics: Record<string, number> = {};

@@ -2,8 +2,8 @@ import { meterCpu, withCpu } from '../cpu-usage';
 import { runLoad } from '../load/autocannon-run';
 import { ceilingRead } from '../peers/ceiling-read';
 import { fmt, progress } from '../progress';
-import { startPublisher } from '../services';
-import type { Stack } from '../stack';
+import { startService } from '../services';
+import type { Stack } from '../bench-stack';
 import { round } from '../stats';
 import { measure, type Scenario, type ScenarioContext } from './context';
 
@@ -28,9 +28,9 @@ async function seedRecords(stack: Stack, rows: number): Promise<string[]> {
 async function readOurs(context: ScenarioContext, ids: string[]): Promise<Record<string, number>> {
   const { stack, options } = context;
   const { durationS, connections } = options.sizes.read;
-  const publisher = await startPublisher(stack, {
+  const publisher = await startService('publisher', stack, {
     env: { DATABASE_POOL_SIZE: String(options.sizes.poolSize) },
-    ...(context.profileDir ? { cpuProfileDir: context.profileDir, cpuProfileName: 'publisher-read.cpuprofile' } : {}),
+    ...(context.profileDir ? { cpuProfile: { dir: context.profileDir, name: 'publisher-read.cpuprofile' } } : {}),
   });
   try {
     const nextPath = () => `/data/${ids[Math.floor(Math.random() * ids.length)]}`;

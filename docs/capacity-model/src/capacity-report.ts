@@ -1,6 +1,6 @@
-import type { BenchResults } from '../report/results';
+import type { BenchResults } from './bench-results';
 import { ASSUMPTIONS, type Assumptions } from './assumptions';
-import { capacityPlan, type CapacityPlan } from './model';
+import { capacityPlan, type CapacityPlan } from './plan';
 import { pacedFigures, perPodFigures, type PerPodFigures } from './per-pod-figures';
 import { simulateQuota, simulateTier, type TierSpec } from './simulate';
 

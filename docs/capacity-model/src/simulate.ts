@@ -1,41 +1,10 @@
-import { percentile } from '../stats';
+import { quantile } from 'd3-array';
+import { randomExponential, randomGamma, randomInt, randomLcg } from 'd3-random';
 
-/** A seeded generator, so a simulation is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const exponential = (random: () => number, mean: number) => -Math.log(1 - random()) * mean;
-
-/** Gamma-distributed work with the given mean and coefficient of variation (Marsaglia–Tsang). */
-function gamma(random: () => number, mean: number, cv: number): number {
-  const shape = 1 / (cv * cv);
-  const scale = mean / shape;
-  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const k = shape < 1 ? shape + 1 : shape;
-  const d = k - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = random();
-    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
-      const g = d * v * scale;
-      return shape < 1 ? g * random() ** (1 / shape) : g;
-    }
-  }
+/** Exponential gaps between arrivals at `ratePerS` from a seeded generator, so a simulation is reproducible. */
+function arrivals(ratePerS: number, seed: number) {
+  const source = randomLcg(seed);
+  return { source, gap: randomExponential.source(source)(ratePerS) };
 }
 
 export interface TierSpec {
@@ -61,15 +30,18 @@ export interface TierResult extends TierSpec {
  * time in the tier (queueing plus CPU work) — not the I/O waits, which cost no CPU.
  */
 export function simulateTier(spec: TierSpec, durationS: number, seed = 1): TierResult {
-  const random = rng(seed);
+  const { source, gap } = arrivals(spec.ratePerS, seed);
+  const pickServer = randomInt.source(source)(spec.servers);
+  // Shape 1 / cv² = 1, scale = the measured mean.
+  const workOf = randomGamma.source(source)(1, spec.serviceSeconds);
   const freeAt = new Float64Array(spec.servers);
   const sojourns: number[] = [];
   const quarters = [0, 0, 0, 0];
   const counts = [0, 0, 0, 0];
   let busy = 0;
-  for (let t = exponential(random, 1 / spec.ratePerS); t < durationS; t += exponential(random, 1 / spec.ratePerS)) {
-    const server = Math.floor(random() * spec.servers);
-    const work = gamma(random, spec.serviceSeconds, 1);
+  for (let t = gap(); t < durationS; t += gap()) {
+    const server = pickServer();
+    const work = workOf();
     const finish = Math.max(t, freeAt[server]!) + work;
     freeAt[server] = finish;
     busy += work;
@@ -83,20 +55,20 @@ export function simulateTier(spec: TierSpec, durationS: number, seed = 1): TierR
   return {
     ...spec,
     utilization: busy / (spec.servers * durationS),
-    p50Ms: percentile(sojourns, 50) * 1000,
-    p99Ms: percentile(sojourns, 99) * 1000,
+    p50Ms: quantile(sojourns, 0.5)! * 1000,
+    p99Ms: quantile(sojourns, 0.99)! * 1000,
     growth: mean(3) / Math.max(1e-9, mean(0)),
   };
 }
 
 /** Share of Poisson arrivals a token bucket (rate = quota, burst = one second of it) refuses. */
 export function simulateQuota(ratePerS: number, quotaPerS: number, durationS: number, seed = 2): number {
-  const random = rng(seed);
+  const { gap } = arrivals(ratePerS, seed);
   let tokens = quotaPerS;
   let last = 0;
   let refused = 0;
   let total = 0;
-  for (let t = exponential(random, 1 / ratePerS); t < durationS; t += exponential(random, 1 / ratePerS)) {
+  for (let t = gap(); t < durationS; t += gap()) {
     tokens = Math.min(quotaPerS, tokens + (t - last) * quotaPerS);
     last = t;
     total++;

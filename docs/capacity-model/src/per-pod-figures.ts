@@ -1,4 +1,4 @@
-import { isError, type BenchResults } from '../report/results';
+import type { BenchResults } from './bench-results';
 
 /** What one process of each kind does per CPU core, read from a full run's results. */
 export interface PerPodFigures {
@@ -24,7 +24,7 @@ export interface PerPodFigures {
 
 function metric(results: BenchResults, scenario: string, system: string, name: string): number {
   const r = results.scenarios[scenario]?.[system];
-  if (r === undefined || isError(r)) throw new Error(`${scenario}/${system} was not measured in this run`);
+  if (r === undefined || 'error' in r) throw new Error(`${scenario}/${system} was not measured in this run`);
   const value = r[name];
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${scenario}/${system} has no ${name}`);
   return value;

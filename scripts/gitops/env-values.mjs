@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Reads and bumps the per-environment values files of argocd/environments/, keeping their
+// comments and layout, for the pipeline's GitOps step:
+//   node scripts/gitops/env-values.mjs get <env> <app> <path.to.value>   prints one value
+//   node scripts/gitops/env-values.mjs set-image-tag <env> <tag>         sets image.tag of publisher and subscriber
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+
+export const IMAGE_APPS = ['publisher', 'subscriber'];
+const root = process.env.GITOPS_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'argocd', 'environments');
+
+export function valuesFile(environment, app) {
+  if (!/^[a-z0-9-]+$/.test(environment) || !/^[a-z0-9-]+$/.test(app)) throw new Error(`bad environment or app name: ${environment} ${app}`);
+  return join(root, environment, `${app}.yaml`);
+}
+
+const pathOf = (dotted) => dotted.split('.').map((k) => (/^[0-9]+$/.test(k) ? Number(k) : k));
+
+export function getValue(environment, app, dotted) {
+  const value = parseDocument(readFileSync(valuesFile(environment, app), 'utf8')).getIn(pathOf(dotted));
+  if (value === undefined || typeof value === 'object') throw new Error(`${environment}/${app}.yaml has no scalar at ${dotted}`);
+  return String(value);
+}
+
+/** Sets image.tag in the environment's publisher and subscriber values; returns the files changed. */
+export function setImageTag(environment, tag) {
+  // ECR tags are immutable here, so a moving tag would never deploy anything new.
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) || tag === 'latest') throw new Error(`not a usable image tag: ${tag}`);
+  const changed = [];
+  for (const app of IMAGE_APPS) {
+    const file = valuesFile(environment, app);
+    const before = readFileSync(file, 'utf8');
+    const doc = parseDocument(before);
+    if (!doc.hasIn(['image', 'repository'])) throw new Error(`${file} has no image.repository`);
+    doc.setIn(['image', 'tag'], tag);
+    const after = doc.toString();
+    if (after !== before) {
+      writeFileSync(file, after);
+      changed.push(file);
+    }
+  }
+  return changed;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [command, ...args] = process.argv.slice(2);
+  try {
+    if (command === 'get' && args.length === 3) console.log(getValue(...args));
+    else if (command === 'set-image-tag' && args.length === 2) for (const f of setImageTag(...args)) console.log(f);
+    else {
+      console.error('usage: env-values.mjs get <env> <app> <path> | set-image-tag <env> <tag>');
+      process.exit(2);
+    }
+  } catch (err) {
+    console.error(`env-values: ${err.message}`);
+    process.exit(1);
+  }
+}

@@ -10,7 +10,7 @@ export * from './contract/decode';
 export * from './contract/transaction-id';
 export * from './records/records.table';
 export * from './records/database';
-export { secretPasswordProvider } from './records/database-secret';
+export { databasePasswordProvider } from './records/database-credentials';
 export * from './records/records.repository';
 export * from './records/idempotency-keys.repository';
 export { migrateToLatest, MigrationError } from './records/migrator';

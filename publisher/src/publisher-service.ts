@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDatabase, createLogger, secretPasswordProvider, type Logger } from '@pubsub-ingest/common';
+import { createDatabase, createLogger, databasePasswordProvider, type Logger } from '@pubsub-ingest/common';
 import { sql } from 'kysely';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app';
@@ -32,7 +32,7 @@ export interface PublisherService {
 /** The publisher, wired once: `main`, the tests and the benchmark all start it through here. */
 export function createPublisherService(config: PublisherConfig, deps: PublisherServiceDeps = {}): PublisherService {
   const logger = deps.logger ?? createLogger('publisher', config.LOG_LEVEL);
-  const password = secretPasswordProvider(config);
+  const password = databasePasswordProvider(config);
   const database = createDatabase(config, {
     logger: logger.child({ module: 'database' }),
     applicationName: 'pubsub-ingest-publisher',

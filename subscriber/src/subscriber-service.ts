@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { createDatabase, createLogger, secretPasswordProvider, type Logger } from '@pubsub-ingest/common';
+import { createDatabase, createLogger, databasePasswordProvider, type Logger } from '@pubsub-ingest/common';
 import { sql } from 'kysely';
 import type { SubscriberConfig } from './config';
 import { createHealthServer } from './health/health-server';
@@ -28,7 +28,7 @@ export interface SubscriberService {
 /** The long-polling subscriber, wired once: `main`, the tests and the benchmark all start it through here. */
 export function createSubscriberService(config: SubscriberConfig, deps: SubscriberServiceDeps = {}): SubscriberService {
   const logger = deps.logger ?? createLogger('subscriber', config.LOG_LEVEL);
-  const password = secretPasswordProvider(config);
+  const password = databasePasswordProvider(config);
   const database = createDatabase(config, {
     logger: logger.child({ module: 'database' }),
     applicationName: 'pubsub-ingest-subscriber',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool, type PoolConfig } from 'pg';
 import { z } from 'zod';
-import { envVar } from '../config/env';
+import { ConfigError, envVar } from '../config/env';
 import type { Logger } from '../logging/logger';
 import type { Database } from './records.table';
 
@@ -23,6 +23,8 @@ export const databaseEnv = {
   DATABASE_CONNECT_TIMEOUT_MS: envVar.positiveInt(5000),
   /** A Secrets Manager secret (e.g. the one RDS manages) holding the password; wins over PGPASSWORD. */
   DATABASE_SECRET_ARN: z.string().startsWith('arn:', 'expected a Secrets Manager secret ARN').optional(),
+  /** `iam`: connect with an RDS IAM authentication token for PGUSER instead of a password. */
+  DATABASE_AUTH: z.enum(['password', 'iam']).default('password'),
 };
 
 export type DatabaseConfig = z.output<z.ZodObject<typeof databaseEnv>>;
@@ -53,9 +55,36 @@ function sslOf(config: DatabaseConfig): PoolConfig['ssl'] {
   }
 }
 
+/**
+ * node-postgres reads `sslmode=require` in a URL as `verify-full`, so a server with a self-signed
+ * certificate (Citus's, by default) is refused. Give URLs libpq's meaning, as PGSSLMODE has here:
+ * `require` encrypts, `verify-ca` and `verify-full` also check the certificate.
+ */
+export function withLibpqSslModes(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (!parsed.searchParams.has('sslmode') || parsed.searchParams.has('uselibpqcompat')) return url;
+  parsed.searchParams.set('uselibpqcompat', 'true');
+  return parsed.toString();
+}
+
+function checkAuth(config: DatabaseConfig): void {
+  if (config.DATABASE_AUTH !== 'iam') return;
+  const problems = [
+    ...(config.DATABASE_URL ? ['DATABASE_AUTH=iam takes PGHOST, PGPORT and PGUSER, not DATABASE_URL'] : []),
+    ...(['disable', 'prefer'].includes(config.PGSSLMODE) ? [`DATABASE_AUTH=iam needs TLS: PGSSLMODE=${config.PGSSLMODE} would send the token in clear`] : []),
+  ];
+  if (problems.length) throw new ConfigError(problems);
+}
+
 export function poolConfigOf(config: DatabaseConfig, options: DatabaseOptions = {}): PoolConfig {
+  checkAuth(config);
   const target: PoolConfig = config.DATABASE_URL
-    ? { connectionString: config.DATABASE_URL }
+    ? { connectionString: withLibpqSslModes(config.DATABASE_URL) }
     : {
         host: config.PGHOST,
         port: config.PGPORT,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, createDatabase, createLogger, secretPasswordProvider } from '@pubsub-ingest/common';
+import { ConfigError, createDatabase, createLogger, databasePasswordProvider } from '@pubsub-ingest/common';
 import { loadDlqConfig } from '../config';
 import { locateDeadLetterQueue, moveBack, receiveAll, release, startMoveTask, type DeadLetter } from '../dlq/dead-letter-queue';
 import { diagnose, type Diagnosis } from '../dlq/diagnose';
@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   const config = loadDlqConfig();
   const logger = createLogger('dlq', 'warn');
   const sqs = createSqsClient(config);
-  const password = secretPasswordProvider(config);
+  const password = databasePasswordProvider(config);
   const database = createDatabase(config, { logger, applicationName: 'pubsub-ingest-dlq', ...(password ? { password } : {}) });
   const print = (text: string, json: Record<string, unknown>) => console.log(values.json ? JSON.stringify(json) : text);
   try {

@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createDatabase, createLogger, migrateToLatest, secretPasswordProvider, type DatabaseHandle, type Logger } from '@pubsub-ingest/common';
+import { createDatabase, createLogger, migrateToLatest, databasePasswordProvider, type DatabaseHandle, type Logger } from '@pubsub-ingest/common';
 import { loadLambdaConfig, type LambdaConfig } from '../config';
 import { createIngestCore, isAcknowledgeable, type IngestCore } from '../ingest/ingest-core';
 import { SubscriberMetrics } from '../metrics';
@@ -14,7 +14,7 @@ export interface LambdaRuntime {
 /** Connections and the ingest core of one Lambda instance, wired like the poller's. */
 export function createLambdaRuntime(config: LambdaConfig, deps: { logger?: Logger } = {}): LambdaRuntime {
   const logger = deps.logger ?? createLogger('subscriber-lambda', config.LOG_LEVEL);
-  const password = secretPasswordProvider(config);
+  const password = databasePasswordProvider(config);
   const database = createDatabase(config, { logger, applicationName: 'pubsub-ingest-lambda', ...(password ? { password } : {}) });
   const core = createIngestCore({
     db: database.db,

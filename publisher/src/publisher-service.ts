@@ -8,6 +8,7 @@ import { createApp } from './app';
 import type { PublisherConfig } from './config';
 import { readinessOf, type Readiness } from './health/health.router';
 import { answerClientErrorsAsJson } from './http/client-error';
+import { closeGracefully } from './http/close-gracefully';
 import { HttpMetrics } from './http/http-metrics';
 import { databaseIdempotencyStore } from './publish/idempotency';
 import { TopicAllowList } from './publish/topic-allow-list';
@@ -83,11 +84,7 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
     stop: () =>
       (stopped ??= (async () => {
         shuttingDown = true;
-        if (server) {
-          const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-          server.closeIdleConnections();
-          await closed;
-        }
+        if (server) await closeGracefully(server);
         await publisher.close();
         await database.destroy();
         sns.destroy();

@@ -79,6 +79,13 @@ function renderChild(app) {
   return { file, objects: parse(readFileSync(file, 'utf8')) };
 }
 
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** Helm's merge of value files: objects merge key by key, anything else is replaced. */
+const mergeValues = (base, over) => Object.fromEntries([...new Set([...Object.keys(base), ...Object.keys(over)])].map((k) => [k,
+  isObject(base[k]) && isObject(over[k]) ? mergeValues(base[k], over[k]) : (k in over ? over[k] : base[k])]));
+const leavesOf = (values, path = []) => Object.entries(values).flatMap(([k, v]) =>
+  (isObject(v) && Object.keys(v).length ? leavesOf(v, [...path, k]) : [[[...path, k], v]]));
+
 const wave = (app) => Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
 const appNamed = (environment, name) => children[environment].apps.find((a) => a.metadata.name === `${environment}-${name}`) ?? assert.fail(`no Application ${environment}-${name}`);
 
@@ -146,16 +153,30 @@ describe('argocd/', () => {
     for (const app of children.prod.apps) assert.equal(app.spec.syncPolicy.automated, undefined, app.metadata.name);
   });
 
-  test('sync waves: database and worker registration, then migration and publisher, then subscriber', () => {
-    const citus = renderChild(appNamed('dev', 'postgres-citus')).objects;
-    const registration = citus.find((o) => o.kind === 'Job' && o.metadata.labels?.['app.kubernetes.io/component'] === 'registration');
-    assert.equal(registration?.metadata.annotations['argocd.argoproj.io/hook'], 'PostSync', 'worker registration completes the database sync');
-    assert.ok(wave(appNamed('dev', 'postgres-citus')) < wave(appNamed('dev', 'publisher')));
+  test('sync waves: migration and publisher, then subscriber; a Citus database would be complete before both', () => {
     for (const environment of ENVIRONMENTS) {
       const migration = renderChild(appNamed(environment, 'publisher')).objects.find((o) => o.kind === 'Job' && o.metadata.labels?.['app.kubernetes.io/component'] === 'migration');
       assert.equal(migration?.metadata.annotations['argocd.argoproj.io/hook'], 'PreSync', `${environment}: the migration runs before the publisher rolls out`);
       assert.ok(wave(appNamed(environment, 'publisher')) < wave(appNamed(environment, 'subscriber')), `${environment}: publisher before subscriber`);
+      assert.equal(children[environment].apps.some((a) => a.metadata.name === `${environment}-postgres-citus`), false, `${environment} uses RDS`);
     }
-    assert.equal(children.prod.apps.some((a) => a.metadata.name === 'prod-postgres-citus'), false, 'prod uses RDS');
+    // docs/deploy.md: a cluster without RDS adds postgres-citus at wave -1; its sync ends with
+    // the worker registration, so the publisher's migration finds the workers.
+    const citus = parse(helmTemplate('postgres-citus', join(repo, 'helm-charts', 'postgres-citus'), 'pubsub-ingest', []));
+    const registration = citus.find((o) => o.kind === 'Job' && o.metadata.labels?.['app.kubernetes.io/component'] === 'registration');
+    assert.equal(registration?.metadata.annotations['argocd.argoproj.io/hook'], 'PostSync', 'worker registration completes the database sync');
   });
+
+  for (const environment of ENVIRONMENTS) {
+    test(`${environment}: the values files carry the environment's Terraform outputs unchanged`, () => {
+      const { helm_values: terraform } = JSON.parse(readFileSync(join(repo, 'terraform', 'deployment', 'tests', 'fixtures', `${environment}.json`), 'utf8'));
+      for (const [name, outputs] of Object.entries(terraform)) {
+        const { path, helm } = appNamed(environment, name).spec.source;
+        const merged = helm.valueFiles.map((f) => parse(readFileSync(join(repo, path, f), 'utf8'))[0] ?? {}).reduce(mergeValues, {});
+        for (const [keys, value] of leavesOf(outputs)) {
+          assert.deepEqual(keys.reduce((v, k) => v?.[k], merged), value, `${environment}-${name}: ${keys.join('.')} is not what Terraform outputs`);
+        }
+      }
+    });
+  }
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
@@ -49,4 +49,30 @@ test('When asked for a nested value, then it prints it; for a missing one, it fa
   assert.equal(run('get', 'dev', 'publisher', 'no.such.key').status, 1);
   assert.equal(execFileSync(process.execPath, [cli, 'get', 'dev', 'subscriber', 'image.repository'], { encoding: 'utf8', env: { ...process.env, GITOPS_ROOT: copy } }).trim(),
     '111111111111.dkr.ecr.eu-west-1.amazonaws.com/pubsub-ingest-dev/subscriber');
+});
+
+test("When Terraform's helm_values are applied, then its values replace the file's and the rest stays", () => {
+  const outputs = join(copy, 'helm_values.json');
+  writeFileSync(outputs, JSON.stringify({
+    publisher: { config: { awsRegion: 'us-east-1' }, networkPolicy: { egress: { database: { cidrs: ['10.9.0.0/18'] } } } },
+    subscriber: { config: { queueUrl: 'https://sqs.us-east-1.amazonaws.com/111111111111/q' } },
+  }));
+  const before = readFileSync(join(copy, 'dev', 'publisher.yaml'), 'utf8');
+  const result = run('apply-terraform', 'dev', outputs);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(run('get', 'dev', 'publisher', 'config.awsRegion').stdout.trim(), 'us-east-1');
+  assert.equal(run('get', 'dev', 'publisher', 'networkPolicy.egress.database.cidrs.0').stdout.trim(), '10.9.0.0/18');
+  assert.equal(run('get', 'dev', 'subscriber', 'config.queueUrl').stdout.trim(), 'https://sqs.us-east-1.amazonaws.com/111111111111/q');
+  const after = readFileSync(join(copy, 'dev', 'publisher.yaml'), 'utf8');
+  assert.equal(run('get', 'dev', 'publisher', 'ingress.hosts.0.host').stdout.trim(), 'ingest.dev.example.com', 'values Terraform does not know stay');
+  assert.deepEqual(after.split('\n').filter((l) => l.trim().startsWith('#')), before.split('\n').filter((l) => l.trim().startsWith('#')));
+  assert.equal(run('apply-terraform', 'dev', outputs).stdout, '', 'a second run writes nothing');
+});
+
+test('When the outputs lack an app, then it refuses', () => {
+  const outputs = join(copy, 'partial.json');
+  writeFileSync(outputs, JSON.stringify({ publisher: {} }));
+  const result = run('apply-terraform', 'dev', outputs);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /no subscriber object/);
 });

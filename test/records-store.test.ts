@@ -1,4 +1,4 @@
-import { migrateToLatest } from '@pubsub-ingest/common';
+import { databaseHealthCheck, migrateToLatest } from '@pubsub-ingest/common';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
 describe('records store', () => {
@@ -29,5 +29,11 @@ describe('records store', () => {
     );
     const { rows } = await database.pool.query(`select message::text as message from records where transaction_id = '0193a6a0-0000-7000-8000-0000000000aa'`);
     expect(rows).toEqual([{ message: text }]);
+  });
+
+  it('When the database is plain PostgreSQL, then its health check is ok (no Citus workers to probe)', async () => {
+    const check = databaseHealthCheck(database.db);
+    expect(await check()).toBeUndefined();
+    expect(await check()).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ export * from './contract/transaction-id';
 export * from './records/records.table';
 export * from './records/database';
 export { databasePasswordProvider } from './records/database-credentials';
+export { databaseHealthCheck } from './records/database-health';
 export * from './records/records.repository';
 export * from './records/idempotency-keys.repository';
 export { migrateToLatest, MigrationError } from './records/migrator';

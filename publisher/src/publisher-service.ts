@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDatabase, createLogger, databasePasswordProvider, type Logger } from '@pubsub-ingest/common';
-import { sql } from 'kysely';
+import { createDatabase, createLogger, databaseHealthCheck, databasePasswordProvider, type Logger } from '@pubsub-ingest/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app';
 import type { PublisherConfig } from './config';
@@ -46,10 +45,11 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
   const publisher = createSnsPublisher(config, sns, new PublishMetrics(registry), logger.child({ module: 'sns' }));
 
   let shuttingDown = false;
+  const databaseHealth = databaseHealthCheck(database.db);
   const readiness = () =>
     readinessOf(
       [
-        { name: 'database', check: async () => void (await sql`select 1`.execute(database.db)) },
+        { name: 'database', check: databaseHealth },
         { name: 'sns', check: async () => void (await Promise.all(topics.topics.map((t) => sns.checkTopic(t.arn)))) },
       ],
       shuttingDown,

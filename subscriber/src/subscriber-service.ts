@@ -2,8 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { createDatabase, createLogger, databasePasswordProvider, type Logger } from '@pubsub-ingest/common';
-import { sql } from 'kysely';
+import { createDatabase, createLogger, databaseHealthCheck, databasePasswordProvider, type Logger } from '@pubsub-ingest/common';
 import type { SubscriberConfig } from './config';
 import { createHealthServer } from './health/health-server';
 import { createIngestCore } from './ingest/ingest-core';
@@ -21,7 +20,8 @@ export interface SubscriberService {
   /** Stops receiving, finishes and acknowledges what it holds, then closes everything. */
   stop(): Promise<void>;
   /** Resolves when the subscriber can do its work; rejects with the reason when it cannot. */
-  ready(): Promise<void>;
+  /** Resolves when the subscriber can work (with a reason when only in part); rejects when it cannot. */
+  ready(): Promise<string | undefined>;
   readonly metrics: SubscriberMetrics;
 }
 
@@ -57,10 +57,12 @@ export function createSubscriberService(config: SubscriberConfig, deps: Subscrib
     logger.child({ module: 'consumer' }),
   );
 
+  const databaseHealth = databaseHealthCheck(database.db);
   const ready = async () => {
     if (!consumer.running) throw new Error('not polling');
-    await sql`select 1`.execute(database.db);
+    const degraded = await databaseHealth();
     await sqs.send(new GetQueueAttributesCommand({ QueueUrl: config.QUEUE_URL, AttributeNames: ['QueueArn'] }));
+    return degraded;
   };
   const health: Server = createHealthServer({ registry: metrics.registry, ready });
 

@@ -1,33 +1,37 @@
 import Router from '@koa/router';
 import type { Registry } from 'prom-client';
 
-/** A dependency the service needs to do its work; `check` rejects when it is unreachable. */
+/**
+ * A dependency the service needs to do its work; `check` rejects when it is unreachable and
+ * resolves with a reason when it works only in part (degraded).
+ */
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<void>;
+  check(): Promise<string | undefined | void>;
 }
 
 export interface Readiness {
   ready: boolean;
-  status: 'ok' | 'unavailable' | 'shutting_down';
+  status: 'ok' | 'degraded' | 'unavailable' | 'shutting_down';
   checks?: Record<string, string>;
 }
 
-/** Runs every check; the service is ready only when all pass and it is not shutting down. */
+/** Runs every check; the service is ready when none is unavailable and it is not shutting down. */
 export async function readinessOf(checks: readonly ReadinessCheck[], shuttingDown: boolean): Promise<Readiness> {
   if (shuttingDown) return { ready: false, status: 'shutting_down' };
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {
       try {
-        await check();
-        return [name, 'ok'] as const;
+        const degraded = await check();
+        return [name, degraded ? `degraded: ${degraded}` : 'ok'] as const;
       } catch (err) {
         return [name, `unavailable: ${(err as Error).message}`] as const;
       }
     }),
   );
-  const ready = results.every(([, state]) => state === 'ok');
-  return { ready, status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) };
+  const ready = results.every(([, state]) => !state.startsWith('unavailable'));
+  const degraded = results.some(([, state]) => state.startsWith('degraded'));
+  return { ready, status: !ready ? 'unavailable' : degraded ? 'degraded' : 'ok', checks: Object.fromEntries(results) };
 }
 
 export function healthRouter({ readiness, registry }: { readiness: () => Promise<Readiness>; registry: Registry }): Router {

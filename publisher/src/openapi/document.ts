@@ -87,7 +87,7 @@ export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = 
         get: {
           operationId: 'readiness',
           summary: 'Readiness: the database and SNS are reachable',
-          responses: { '200': { description: 'Ready.' }, '503': { description: 'A dependency is unreachable or the service is shutting down.' } },
+          responses: { '200': { description: 'Ready; status degraded when the database serves only in part (Citus workers unreachable).' }, '503': { description: 'A dependency is unreachable or the service is shutting down.' } },
         },
       },
       '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format.' } } } },

@@ -3,8 +3,8 @@ import type { Registry } from 'prom-client';
 
 export interface HealthServerOptions {
   registry: Registry;
-  /** Resolves when the service can do its work; rejects with the reason when it cannot. */
-  ready: () => Promise<void>;
+  /** Resolves when the service can do its work (with a reason when only in part, degraded); rejects with the reason when it cannot. */
+  ready: () => Promise<string | undefined | void>;
 }
 
 /** A small listener for the kubelet and Prometheus: `/healthz`, `/readyz`, `/metrics`. */
@@ -21,7 +21,7 @@ export function createHealthServer({ registry, ready }: HealthServerOptions): Se
         return send(200, JSON.stringify({ status: 'ok' }));
       case '/readyz':
         return void ready().then(
-          () => send(200, JSON.stringify({ status: 'ok' })),
+          (degraded) => send(200, JSON.stringify(degraded ? { status: 'degraded', reason: degraded } : { status: 'ok' })),
           (err: Error) => send(503, JSON.stringify({ status: 'unavailable', reason: err.message })),
         );
       case '/metrics':

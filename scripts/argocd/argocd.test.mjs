@@ -11,6 +11,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { isPlainObject, leaves } from '../gitops/env-values.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const env = (name) => process.env[name] ?? assert.fail(`environment variable ${name} not set (run scripts/argocd/check.sh)`);
@@ -79,12 +80,9 @@ function renderChild(app) {
   return { file, objects: parse(readFileSync(file, 'utf8')) };
 }
 
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 /** Helm's merge of value files: objects merge key by key, anything else is replaced. */
 const mergeValues = (base, over) => Object.fromEntries([...new Set([...Object.keys(base), ...Object.keys(over)])].map((k) => [k,
-  isObject(base[k]) && isObject(over[k]) ? mergeValues(base[k], over[k]) : (k in over ? over[k] : base[k])]));
-const leavesOf = (values, path = []) => Object.entries(values).flatMap(([k, v]) =>
-  (isObject(v) && Object.keys(v).length ? leavesOf(v, [...path, k]) : [[[...path, k], v]]));
+  isPlainObject(base[k]) && isPlainObject(over[k]) ? mergeValues(base[k], over[k]) : (k in over ? over[k] : base[k])]));
 
 const wave = (app) => Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
 const appNamed = (environment, name) => children[environment].apps.find((a) => a.metadata.name === `${environment}-${name}`) ?? assert.fail(`no Application ${environment}-${name}`);
@@ -173,7 +171,7 @@ describe('argocd/', () => {
       for (const [name, outputs] of Object.entries(terraform)) {
         const { path, helm } = appNamed(environment, name).spec.source;
         const merged = helm.valueFiles.map((f) => parse(readFileSync(join(repo, path, f), 'utf8'))[0] ?? {}).reduce(mergeValues, {});
-        for (const [keys, value] of leavesOf(outputs)) {
+        for (const [keys, value] of leaves(outputs)) {
           assert.deepEqual(keys.reduce((v, k) => v?.[k], merged), value, `${environment}-${name}: ${keys.join('.')} is not what Terraform outputs`);
         }
       }

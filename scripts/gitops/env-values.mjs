@@ -46,10 +46,10 @@ export function setImageTag(environment, tag) {
   return changed;
 }
 
-const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Every leaf of `values` (objects recursed, lists and scalars whole), as [path, value]. */
-function* leaves(values, path = []) {
+export function* leaves(values, path = []) {
   for (const [key, value] of Object.entries(values)) {
     if (isPlainObject(value) && Object.keys(value).length > 0) yield* leaves(value, [...path, key]);
     else yield [[...path, key], value];

@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Signer } from '@aws-sdk/rds-signer';
+import { cachedFor } from './cached-for';
 
 const SECRET_CACHE_MS = 5 * 60_000;
 // IAM authentication tokens are valid for 15 minutes; a new connection gets one well inside that.
@@ -15,19 +16,6 @@ export interface DatabaseCredentialsConfig {
   PGUSER: string;
 }
 
-/** Calls `produce` at most once per `ttlMs`, sharing the result (and one call in flight). */
-function cached(ttlMs: number, produce: () => Promise<string>): () => Promise<string> {
-  let current: { value: Promise<string>; until: number } | undefined;
-  return () => {
-    if (!current || current.until <= Date.now()) {
-      const value = produce();
-      current = { value, until: Date.now() + ttlMs };
-      value.catch(() => (current = undefined));
-    }
-    return current.value;
-  };
-}
-
 /**
  * Supplies the database password per new connection, so credentials that rotate reach new
  * connections without a restart:
@@ -40,12 +28,12 @@ function cached(ttlMs: number, produce: () => Promise<string>): () => Promise<st
 export function databasePasswordProvider(config: DatabaseCredentialsConfig): (() => Promise<string>) | undefined {
   if (config.DATABASE_AUTH === 'iam') {
     const signer = new Signer({ region: config.AWS_REGION, hostname: config.PGHOST, port: config.PGPORT, username: config.PGUSER });
-    return cached(IAM_TOKEN_CACHE_MS, () => signer.getAuthToken());
+    return cachedFor(IAM_TOKEN_CACHE_MS, () => signer.getAuthToken());
   }
   const secretArn = config.DATABASE_SECRET_ARN;
   if (!secretArn) return undefined;
   const client = new SecretsManagerClient({ region: config.AWS_REGION, ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}) });
-  return cached(SECRET_CACHE_MS, async () => {
+  return cachedFor(SECRET_CACHE_MS, async () => {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
     const password = (JSON.parse(SecretString ?? '{}') as { password?: string }).password;
     if (!password) throw new Error(`secret ${secretArn} has no password field`);

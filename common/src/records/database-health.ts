@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { cachedFor } from './cached-for';
 import { isCitus } from './migrations/citus';
 
 // The coordinator opens a connection to each worker per probe; kubelets probe every few seconds.
@@ -12,23 +13,16 @@ const CITUS_PROBE_CACHE_MS = 10_000;
  */
 export function databaseHealthCheck(db: Kysely<any>): () => Promise<string | undefined> {
   let citus: boolean | undefined;
-  let probed: { result: Promise<string | undefined>; until: number } | undefined;
-  const probeWorkers = async (): Promise<string | undefined> => {
+  const probeWorkers = cachedFor(CITUS_PROBE_CACHE_MS, async (): Promise<string | undefined> => {
     const { rows } = await sql<{ node: string; reachable: boolean }>`
       select nodename || ':' || nodeport as node, citus_check_connection_to_node(nodename, nodeport) as reachable
       from pg_dist_node where noderole = 'primary' and isactive and groupid <> 0 order by 1`.execute(db);
     const unreachable = rows.filter((r) => !r.reachable).map((r) => r.node);
     return unreachable.length ? `Citus workers unreachable: ${unreachable.join(', ')}` : undefined;
-  };
+  });
   return async () => {
     await sql`select 1`.execute(db);
     citus ??= await isCitus(db);
-    if (!citus) return undefined;
-    if (!probed || probed.until <= Date.now()) {
-      const result = probeWorkers();
-      probed = { result, until: Date.now() + CITUS_PROBE_CACHE_MS };
-      result.catch(() => (probed = undefined));
-    }
-    return probed.result;
+    return citus ? probeWorkers() : undefined;
   };
 }

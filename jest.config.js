@@ -8,6 +8,8 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } }],
   },
   testMatch: ['<rootDir>/{common,publisher,subscriber,local-stack}/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  // The tracing tests need the OpenTelemetry Collector built by scripts/observability/install-tools.sh: `npm run test:tracing`.
+  testPathIgnorePatterns: ['/node_modules/', '\\.trace\\.test\\.ts$'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/worker-env.ts'],

@@ -25,7 +25,7 @@ describe('the Lambda bundle (npm run build:lambda)', () => {
     expect(zip.includes(Buffer.from('index.js'))).toBe(true);
   });
 
-  it('When the bundled handler runs alone, with its migrations, then it stores an SQS event', async () => {
+  it('When the bundled handler runs alone, with its migrations, then it stores an SQS event and writes its metrics as CloudWatch EMF', async () => {
     const message = encodeMessage({ bundled: true });
     const event = {
       Records: [{
@@ -47,7 +47,14 @@ describe('the Lambda bundle (npm run build:lambda)', () => {
       env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
       cwd: tmpdir(),
     }).toString();
-    expect(JSON.parse(output)).toEqual({ batchItemFailures: [] });
+    // stdout holds the EMF lines (one JSON document each) and, last, the handler's answer.
+    const lines = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    expect(lines.at(-1)).toEqual({ batchItemFailures: [] });
+    const emf = lines.filter((l) => l._aws);
+    const stored = emf.find((l) => l.outcome === 'stored' && 'ingest_messages_total' in l);
+    expect(stored).toMatchObject({ ingest_messages_total: 1, service: 'subscriber-lambda' });
+    expect(stored!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'PubsubIngest', Metrics: [{ Name: 'ingest_messages_total', Unit: 'Count' }] });
+    expect(emf.some((l) => typeof l.ingest_lag_seconds === 'number' && typeof l.ingest_batch_duration_seconds === 'number')).toBe(true);
     const { rows } = await database.pool.query('select message from records where transaction_id = $1', [message.transactionId]);
     expect(rows).toEqual([{ message: { bundled: true } }]);
   });

@@ -1,13 +1,16 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { REGION } from '@pubsub-ingest/local-stack';
-import { createLambdaRuntime, ingestEvent, lambdaHandler as handler, loadLambdaConfig, type LambdaRuntime } from '@pubsub-ingest/subscriber';
+import { createLambdaRuntime, ingestEvent, lambdaHandler as handler, loadLambdaConfig, SubscriberMetrics, type LambdaRuntime } from '@pubsub-ingest/subscriber';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { encodeMessage, type EncodedMessage } from './support/messages';
 import { silentLogger } from './support/services';
 
-/** A Lambda instance's runtime, configured from the environment as the function is. */
+/** A Lambda instance's runtime, configured from the environment as the function is; its metrics kept in memory, not written as EMF. */
 const runtimeFor = (env: Record<string, string>): LambdaRuntime =>
-  createLambdaRuntime(loadLambdaConfig({ AWS_REGION: REGION, LOG_LEVEL: 'silent', ...env }), { logger: silentLogger });
+  createLambdaRuntime(loadLambdaConfig({ AWS_REGION: REGION, LOG_LEVEL: 'silent', ...env }), {
+    logger: silentLogger,
+    metrics: Object.assign(new SubscriberMetrics({ defaultMetrics: false }), { flush: () => undefined }),
+  });
 
 /** An SQS event record as Lambda delivers it for a raw-delivery subscription. */
 function sqsRecord(message: Pick<EncodedMessage, 'body' | 'attributes'>, messageId: string): SQSRecord {

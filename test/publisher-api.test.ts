@@ -1,4 +1,4 @@
-import { SNS_MAX_MESSAGE_BYTES } from '@pubsub-ingest/common';
+import { newTransactionId, SNS_MAX_MESSAGE_BYTES, transactionIdForIdempotencyKey } from '@pubsub-ingest/common';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { createTestMessaging, type TestMessaging } from './support/messaging';
 import { metricValue, postJson, rawRequest, startPublisher, type RunningPublisher } from './support/services';
@@ -146,8 +146,33 @@ describe('publisher API: bad input gets a structured error, never a 500', () => 
 
   it('When GET /data/:id names a record that is not stored, then 404 not_found that is not cached', async () => {
     const response = await fetch(`${publisher.url}/data/0193a6a0-0000-7000-8000-000000000000`);
-    await expectError(response, 404, 'not_found');
+    const error = await expectError(response, 404, 'not_found');
     expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(error.lookup).toEqual({ id_well_formed: true, state: 'not_found', minted_at: '2024-12-08T14:15:23.904Z', pending_window_seconds: 300 });
+  });
+
+  it('When GET /data/:id names a time-ordered id minted moments ago, then the 404 says the record is probably still in flight', async () => {
+    const id = newTransactionId();
+    const error = await expectError(await fetch(`${publisher.url}/data/${id}`), 404, 'not_found');
+    expect(error.lookup).toMatchObject({ id_well_formed: true, state: 'pending', pending_window_seconds: 300 });
+    expect(Date.now() - Date.parse(error.lookup.minted_at)).toBeLessThan(60_000);
+    expect(error.message).toContain('still in flight');
+  });
+
+  it('When GET /data/:id names an id whose time lies in the future, then the 404 says no publisher issued it', async () => {
+    const future = (Date.now() + 86_400_000).toString(16).padStart(12, '0');
+    const id = `${future.slice(0, 8)}-${future.slice(8)}-7000-8000-000000000000`;
+    const error = await expectError(await fetch(`${publisher.url}/data/${id}`), 404, 'not_found');
+    expect(error.lookup).toMatchObject({ state: 'not_issued' });
+  });
+
+  it('When GET /data/:id names the id of an Idempotency-Key claimed moments ago, then the 404 says it is pending with the claim time', async () => {
+    const key = `pending-${Date.now()}`;
+    const id = transactionIdForIdempotencyKey(messaging.topicArn, key);
+    await database.pool.query('insert into idempotency_keys (transaction_id, request_sha256) values ($1, $2)', [id, Buffer.alloc(32)]);
+    const error = await expectError(await fetch(`${publisher.url}/data/${id}`), 404, 'not_found');
+    expect(error.lookup).toMatchObject({ state: 'pending', claimed_at: expect.any(String) });
+    expect(error.lookup.minted_at).toBeUndefined();
   });
 
   it('When the database is unreachable, then GET answers 503 database_unavailable with Retry-After', async () => {

@@ -1,5 +1,7 @@
 export { ConfigError, envVar, readEnv } from './config/env';
-export { awsEnv, loggingEnv } from './config/shared-env';
+export { awsEnv, loggingEnv, tracingEnv, type TracingConfig } from './config/shared-env';
+export { createTracing, tracingOff, type Tracing } from './telemetry/tracing';
+export { contextOfSpan, contextOfTraceParent, endWithError, spanContextOf, traceParentOf } from './telemetry/trace-context';
 export { createLogger, type Logger } from './logging/logger';
 export * from './contract/limits';
 export * from './contract/carriable-text';
@@ -12,6 +14,8 @@ export * from './records/records.table';
 export * from './records/database';
 export { databasePasswordProvider } from './records/database-credentials';
 export { databaseHealthCheck } from './records/database-health';
+export { cachedFor } from './records/cached-for';
+export { observeDatabaseHealth } from './telemetry/database-gauges';
 export * from './records/records.repository';
 export * from './records/idempotency-keys.repository';
 export { migrateToLatest, MigrationError } from './records/migrator';

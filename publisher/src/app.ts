@@ -1,11 +1,12 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import type { Logger } from '@pubsub-ingest/common';
+import type { Logger, Tracing } from '@pubsub-ingest/common';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { healthRouter, type Readiness } from './health/health.router';
 import { errorMiddleware } from './http/error-middleware';
 import type { HttpMetrics } from './http/http-metrics';
+import { requestTelemetry } from './http/request-telemetry';
 import { openApiDocument } from './openapi/document';
 import type { IdempotencyStore } from './publish/idempotency';
 import { publishRouter } from './publish/publish.router';
@@ -23,6 +24,7 @@ export interface AppDeps {
   httpMetrics: HttpMetrics;
   readiness: () => Promise<Readiness>;
   clock: () => Date;
+  tracing: Tracing;
 }
 
 /** The publisher's HTTP application: one router, so every path and method gets the JSON error shape. */
@@ -33,7 +35,7 @@ export function createApp(deps: AppDeps): Koa {
   // The served document names the topics this instance accepts.
   const openapi = JSON.stringify(openApiDocument({ topics: deps.topics.names }));
 
-  app.use(deps.httpMetrics.middleware());
+  app.use(requestTelemetry({ metrics: deps.httpMetrics, tracing: deps.tracing, logger: deps.logger.child({ module: 'http' }) }));
   app.use(errorMiddleware(deps.logger));
 
   const router = new Router();
@@ -42,8 +44,8 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = openapi;
   });
   for (const feature of [
-    publishRouter({ topics: deps.topics, publisher: deps.publisher, idempotency: deps.idempotency, logger: deps.logger, clock: deps.clock }),
-    recordsRouter({ pool: deps.pool }),
+    publishRouter({ topics: deps.topics, publisher: deps.publisher, idempotency: deps.idempotency, logger: deps.logger, clock: deps.clock, tracing: deps.tracing }),
+    recordsRouter({ pool: deps.pool, clock: deps.clock }),
     healthRouter({ readiness: deps.readiness, registry: deps.registry }),
   ]) {
     router.use(feature.routes());

@@ -1,4 +1,4 @@
-import { awsEnv, databaseEnv, envVar, loggingEnv, readEnv } from '@pubsub-ingest/common';
+import { awsEnv, databaseEnv, envVar, loggingEnv, readEnv, tracingEnv } from '@pubsub-ingest/common';
 import { z } from 'zod';
 
 /** `name=arn` pairs, comma-separated: the only topics a client may publish to. */
@@ -25,6 +25,7 @@ export const publisherEnv = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: envVar.port(3000),
   ...loggingEnv,
+  ...tracingEnv,
   ...awsEnv,
   ALLOWED_TOPICS: allowedTopics,
   SNS_MAX_ATTEMPTS: envVar.positiveInt(3, 10),

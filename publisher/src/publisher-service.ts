@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDatabase, createLogger, databaseHealthCheck, databasePasswordProvider, type Logger } from '@pubsub-ingest/common';
+import { createDatabase, createLogger, createTracing, databaseHealthCheck, databasePasswordProvider, observeDatabaseHealth, type Logger, type Tracing } from '@pubsub-ingest/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app';
 import type { PublisherConfig } from './config';
@@ -18,6 +18,8 @@ import { createSnsClient, SnsGateway } from './sns/sns-client';
 export interface PublisherServiceDeps {
   logger?: Logger;
   clock?: () => Date;
+  /** Overrides the tracing the `OTEL_*` configuration asks for. */
+  tracing?: Tracing;
 }
 
 export interface PublisherService {
@@ -42,10 +44,11 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const topics = new TopicAllowList(config.ALLOWED_TOPICS);
-  const publisher = createSnsPublisher(config, sns, new PublishMetrics(registry), logger.child({ module: 'sns' }));
+  const tracing = deps.tracing ?? createTracing('publisher', config);
+  const publisher = createSnsPublisher(config, sns, new PublishMetrics(registry), logger.child({ module: 'sns' }), tracing);
 
   let shuttingDown = false;
-  const databaseHealth = databaseHealthCheck(database.db);
+  const databaseHealth = observeDatabaseHealth(databaseHealthCheck(database.db), registry);
   const readiness = () =>
     readinessOf(
       [
@@ -65,6 +68,7 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
     httpMetrics: new HttpMetrics(registry),
     readiness,
     clock: deps.clock ?? (() => new Date()),
+    tracing,
   });
 
   let server: Server | undefined;
@@ -78,7 +82,7 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
       await once(server, 'listening');
       const { port } = server.address() as AddressInfo;
       const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
-      logger.info({ url }, `publisher listening on ${url}`);
+      logger.info({ url, tracing: tracing.enabled }, `publisher listening on ${url}`);
       return url;
     },
     stop: () =>
@@ -88,6 +92,7 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
         await publisher.close();
         await database.destroy();
         sns.destroy();
+        await tracing.shutdown();
       })()),
   };
 }

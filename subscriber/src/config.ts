@@ -1,4 +1,4 @@
-import { awsEnv, databaseEnv, envVar, loggingEnv, readEnv, SQS_MAX_WAIT_SECONDS, SQS_RECEIVE_MAX_MESSAGES } from '@pubsub-ingest/common';
+import { awsEnv, databaseEnv, envVar, loggingEnv, readEnv, tracingEnv, SQS_MAX_WAIT_SECONDS, SQS_RECEIVE_MAX_MESSAGES } from '@pubsub-ingest/common';
 import { z } from 'zod';
 
 type Env = Record<string, string | undefined>;
@@ -12,6 +12,7 @@ const batchEnv = {
 /** The long-polling subscriber process. */
 export const subscriberEnv = z.object({
   ...loggingEnv,
+  ...tracingEnv,
   ...awsEnv,
   QUEUE_URL: envVar.url(),
   POLLERS: envVar.positiveInt(4, 64),
@@ -30,11 +31,16 @@ export type SubscriberConfig = z.output<typeof subscriberEnv>;
 /** The Lambda handler: the same store, fewer connections (one invocation at a time per instance), no linger. */
 export const lambdaEnv = z.object({
   ...loggingEnv,
+  ...tracingEnv,
   ...awsEnv,
   ...databaseEnv,
   ...batchEnv,
   BATCH_LINGER_MS: envVar.nonNegativeInt(0, 1_000),
   DATABASE_POOL_SIZE: envVar.positiveInt(2, 10),
+  /** The queue's name in spans. */
+  QUEUE_NAME: z.string().min(1).default('ingest'),
+  /** CloudWatch namespace of the Embedded Metric Format lines. */
+  METRICS_NAMESPACE: z.string().min(1).max(255).default('PubsubIngest'),
 });
 export type LambdaConfig = z.output<typeof lambdaEnv>;
 

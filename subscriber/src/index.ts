@@ -3,4 +3,4 @@ export { createSubscriberService, type SubscriberService, type SubscriberService
 export { createLambdaRuntime, handler as lambdaHandler, ingestEvent, type LambdaRuntime } from './lambda/handler';
 export { isAcknowledgeable, type IngestOutcome } from './ingest/ingest-core';
 export { receivedMessageOf } from './sqs/received-message';
-export type { SubscriberMetrics } from './metrics';
+export { SubscriberMetrics, type IngestMetrics } from './metrics';

@@ -16,7 +16,12 @@ export const ATTRIBUTE = {
   publishedAt: 'ingest.published_at',
   schemaVersion: 'ingest.schema_version',
   topic: 'ingest.topic',
+  /** W3C trace context of the publish, when tracing is on: the subscriber's spans join the producer's trace. */
+  traceParent: 'ingest.traceparent',
 } as const;
+
+/** What the trace-context attribute takes of a message's size; reserved whether or not tracing is on, so the size limit never depends on it. */
+export const TRACE_PARENT_ATTRIBUTE_BYTES = ATTRIBUTE.traceParent.length + 'String'.length + '00-00000000000000000000000000000000-0000000000000000-00'.length;
 
 export const RESERVED_ATTRIBUTE_PREFIX = 'ingest.';
 

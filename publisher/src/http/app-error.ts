@@ -7,7 +7,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly options: { details?: { field: string; message: string }[]; headers?: Record<string, string> } = {},
+    readonly options: { details?: { field: string; message: string }[]; headers?: Record<string, string>; lookup?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.name = 'AppError';

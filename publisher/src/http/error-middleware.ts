@@ -8,6 +8,7 @@ function send(ctx: Context, error: AppError): void {
   ctx.set('Cache-Control', 'no-store');
   const body: Record<string, unknown> = { code: error.code, message: error.message };
   if (error.options.details !== undefined) body.details = error.options.details;
+  if (error.options.lookup !== undefined) body.lookup = error.options.lookup;
   ctx.body = { error: body };
 }
 

@@ -1,10 +1,12 @@
-import type { Context, Next } from 'koa';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** Per-route request counts and latency, on the service's registry. */
+export type RouteLabels = { route: string; method: string; status: string };
+
+/** Per-route request counts, latency and requests in flight, on the service's registry. */
 export class HttpMetrics {
   private readonly requests: Counter<'route' | 'method' | 'status'>;
   private readonly duration: Histogram<'route' | 'method' | 'status'>;
+  readonly inFlight: Gauge;
 
   constructor(registry: Registry) {
     this.requests = new Counter({
@@ -20,19 +22,11 @@ export class HttpMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     });
+    this.inFlight = new Gauge({ name: 'http_requests_in_flight', help: 'HTTP requests being answered.', registers: [registry] });
   }
 
-  middleware() {
-    return async (ctx: Context, next: Next): Promise<void> => {
-      const stop = this.duration.startTimer();
-      try {
-        await next();
-      } finally {
-        // Unmatched paths share one label so scanners cannot blow up the series count.
-        const labels = { route: ctx._matchedRoute?.toString() ?? 'unmatched', method: ctx.method, status: String(ctx.status) };
-        this.requests.inc(labels);
-        stop(labels);
-      }
-    };
+  observe(labels: RouteLabels, seconds: number): void {
+    this.requests.inc(labels);
+    this.duration.observe(labels, seconds);
   }
 }

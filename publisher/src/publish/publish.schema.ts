@@ -72,12 +72,28 @@ export const StoredRecord = z
   })
   .meta({ id: 'Record' });
 
+/** What a 404 of GET /data/{id} can tell about the id (see missing-record.ts). */
+export const MissingRecordLookup = z
+  .object({
+    id_well_formed: z.literal(true).meta({ description: 'The id is a transaction id; a malformed one is a 400 invalid_id instead.' }),
+    state: z.enum(['pending', 'not_found', 'not_issued']).meta({
+      description:
+        'pending: the id was minted (UUIDv7 time) or its Idempotency-Key claimed within pending_window_seconds, so the record is probably still in flight: retry shortly. ' +
+        'not_found: no record, and no sign of one on its way. not_issued: the id carries a time in the future, so no publisher issued it.',
+    }),
+    minted_at: z.iso.datetime().optional().meta({ description: 'When the id was minted, for time-ordered ids (those without an Idempotency-Key).' }),
+    claimed_at: z.iso.datetime().optional().meta({ description: 'When a request with the Idempotency-Key behind this id was received.' }),
+    pending_window_seconds: z.number().int().meta({ description: 'How long after minting a record counts as possibly in flight.' }),
+  })
+  .meta({ id: 'MissingRecordLookup', description: 'Only on 404 not_found of GET /data/{id}.' });
+
 export const ErrorResponse = z
   .object({
     error: z.object({
       code: z.string().meta({ description: 'Machine-readable error code.', example: 'validation_failed' }),
       message: z.string(),
       details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+      lookup: MissingRecordLookup.optional(),
     }),
   })
   .meta({ id: 'Error' });

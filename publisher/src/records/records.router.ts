@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { findRecordById, isTransactionId, type StoredRecordText } from '@pubsub-ingest/common';
 import type { Pool } from 'pg';
 import { AppError, errors } from '../http/app-error';
+import { missingRecordLookup } from './missing-record';
 
 /** Builds the response text around the stored JSON, which passes through without being parsed. */
 function recordJson(record: StoredRecordText): string {
@@ -16,7 +17,7 @@ function recordJson(record: StoredRecordText): string {
   );
 }
 
-export function recordsRouter({ pool }: { pool: Pool }): Router {
+export function recordsRouter({ pool, clock }: { pool: Pool; clock: () => Date }): Router {
   const router = new Router();
 
   router.get('/data/:id', async (ctx) => {
@@ -30,7 +31,10 @@ export function recordsRouter({ pool }: { pool: Pool }): Router {
     } catch {
       throw errors.unavailable('database_unavailable', 'records cannot be read right now; retry later', 2);
     }
-    if (!record) throw errors.notFound(`no record with transaction id ${id} (yet)`);
+    if (!record) {
+      const lookup = await missingRecordLookup(pool, id.toLowerCase(), clock());
+      throw new AppError('not_found', lookup.message, { lookup: lookup.body });
+    }
 
     const body = recordJson(record);
     // Records never change, so the representation's hash is a strong validator forever.

@@ -1,5 +1,5 @@
 import type { PublishBatchCommandInput, PublishBatchCommandOutput } from '@aws-sdk/client-sns';
-import { createLogger } from '@pubsub-ingest/common';
+import { createLogger, tracingOff } from '@pubsub-ingest/common';
 import { Registry } from 'prom-client';
 import { BatchingPublisher } from './batching-publisher';
 import { PublishRejectedError, type OutgoingMessage } from './outgoing-message';
@@ -22,7 +22,7 @@ function gatewayAnswering(reply: (input: PublishBatchCommandInput) => PublishBat
       return reply(input);
     },
   } as unknown as SnsGateway;
-  const publisher = new BatchingPublisher(gateway, new PublishMetrics(new Registry()), 20, createLogger('test', 'silent'));
+  const publisher = new BatchingPublisher(gateway, new PublishMetrics(new Registry()), 20, createLogger('test', 'silent'), tracingOff);
   return { publisher, calls };
 }
 

@@ -1,5 +1,6 @@
 import type { PublishBatchRequestEntry, PublishBatchResultEntry, BatchResultErrorEntry } from '@aws-sdk/client-sns';
-import { PUBLISH_BATCH_MAX_ENTRIES, SNS_MAX_MESSAGE_BYTES, type Logger } from '@pubsub-ingest/common';
+import { SpanKind, type Link } from '@opentelemetry/api';
+import { endWithError, PUBLISH_BATCH_MAX_ENTRIES, SNS_MAX_MESSAGE_BYTES, type Logger, type Tracing } from '@pubsub-ingest/common';
 import {
   isClientSideError,
   isMessageFault,
@@ -50,6 +51,7 @@ export class BatchingPublisher implements MessagePublisher {
     private readonly metrics: PublishMetrics,
     private readonly lingerMs: number,
     private readonly logger: Logger,
+    private readonly tracing: Tracing,
   ) {}
 
   publish(message: OutgoingMessage): Promise<void> {
@@ -99,13 +101,28 @@ export class BatchingPublisher implements MessagePublisher {
       Message: e.message.body,
       MessageAttributes: snsAttributesOf(e.message.attributes),
     }));
+    // One call carries several requests' messages: its span stands on its own and links to each message's producer span.
+    const span = this.tracing.enabled
+      ? this.tracing.tracer.startSpan('PublishBatch', {
+          kind: SpanKind.CLIENT,
+          root: true,
+          links: batch.flatMap((e): Link[] => (e.message.span ? [{ context: e.message.span }] : [])),
+          attributes: { 'messaging.system': 'aws_sns', 'messaging.operation.type': 'send', 'messaging.batch.message_count': batch.length, 'ingest.attempt': Math.max(...batch.map((e) => e.attempt)) },
+        })
+      : undefined;
+    const stop = this.metrics.duration.startTimer({ operation: 'PublishBatch' });
     let result;
     try {
       result = await this.sns.publishBatch({ TopicArn: topicArn, PublishBatchRequestEntries: entries });
     } catch (err) {
+      stop();
+      endWithError(span, err);
       this.failCall(topicArn, batch, err);
       return;
     }
+    stop();
+    span?.setAttribute('ingest.failed_entries', result.Failed?.length ?? 0);
+    span?.end();
     const successful = new Map((result.Successful ?? []).map((s): [string | undefined, PublishBatchResultEntry] => [s.Id, s]));
     const failed = new Map((result.Failed ?? []).map((f): [string | undefined, BatchResultErrorEntry] => [f.Id, f]));
     batch.forEach((entry, i) => {

@@ -1,4 +1,4 @@
-import type { Logger } from '@pubsub-ingest/common';
+import type { Logger, Tracing } from '@pubsub-ingest/common';
 import type { PublisherConfig } from '../config';
 import { BatchingPublisher } from './batching-publisher';
 import { DirectPublisher } from './direct-publisher';
@@ -13,7 +13,8 @@ export function createSnsPublisher(
   sns: SnsGateway,
   metrics: PublishMetrics,
   logger: Logger,
+  tracing: Tracing,
 ): MessagePublisher {
-  const inner = config.PUBLISH_BATCHING ? new BatchingPublisher(sns, metrics, config.PUBLISH_LINGER_MS, logger) : new DirectPublisher(sns, metrics);
+  const inner = config.PUBLISH_BATCHING ? new BatchingPublisher(sns, metrics, config.PUBLISH_LINGER_MS, logger, tracing) : new DirectPublisher(sns, metrics, tracing);
   return new SheddingPublisher(inner, config.PUBLISH_MAX_IN_FLIGHT, metrics);
 }

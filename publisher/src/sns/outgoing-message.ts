@@ -1,4 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
+import type { SpanContext } from '@opentelemetry/api';
 import { isCarriable } from '@pubsub-ingest/common';
 
 /** One message on its way to SNS, built only from validated data. */
@@ -7,6 +8,8 @@ export interface OutgoingMessage {
   body: string;
   /** Name/value pairs, reserved attributes first. */
   attributes: readonly (readonly [string, string])[];
+  /** The producer span of the request, when tracing is on; the SNS call's span links to it. Not sent. */
+  span?: SpanContext;
 }
 
 /** Size as SNS counts it against its 256 KiB limit: the body plus every attribute's name, type and value. */

@@ -16,7 +16,9 @@ export class PublisherOverloadedError extends Error {
 export class SheddingPublisher implements MessagePublisher {
   private waiting = 0;
 
-  constructor(private readonly inner: MessagePublisher, private readonly maxInFlight: number, private readonly metrics: PublishMetrics) {}
+  constructor(private readonly inner: MessagePublisher, private readonly maxInFlight: number, private readonly metrics: PublishMetrics) {
+    metrics.waitingLimit.set(maxInFlight);
+  }
 
   async publish(message: OutgoingMessage): Promise<void> {
     if (this.waiting >= this.maxInFlight) {
@@ -24,10 +26,12 @@ export class SheddingPublisher implements MessagePublisher {
       throw new PublisherOverloadedError(this.maxInFlight);
     }
     this.waiting++;
+    this.metrics.waiting.inc();
     try {
       await this.inner.publish(message);
     } finally {
       this.waiting--;
+      this.metrics.waiting.dec();
     }
   }
 

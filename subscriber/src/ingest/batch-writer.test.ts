@@ -7,7 +7,7 @@ const message = (n: number) => ({ transactionId: `id-${n}` }) as IngestMessage;
 describe('BatchWriter', () => {
   it('When writes from several callers arrive together, then they share one statement and each gets its own outcomes', async () => {
     const batches: string[][] = [];
-    const writer = new BatchWriter(
+    const writer = new BatchWriter<IngestMessage>(
       async (messages) => {
         batches.push(messages.map((m) => m.transactionId));
         return messages.map((m): StoreOutcome => ({ status: m.transactionId === 'id-2' ? 'duplicate' : 'stored' }));
@@ -22,7 +22,7 @@ describe('BatchWriter', () => {
 
   it('When more messages wait than a batch holds, then they are split and never exceed maxBatch', async () => {
     const sizes: number[] = [];
-    const writer = new BatchWriter(
+    const writer = new BatchWriter<IngestMessage>(
       async (messages) => {
         sizes.push(messages.length);
         return messages.map((): StoreOutcome => ({ status: 'stored' }));

@@ -1,4 +1,3 @@
-import type { IngestMessage } from '@pubsub-ingest/common';
 import type { StoreOutcome } from './store-messages';
 
 export interface BatchWriterOptions {
@@ -10,8 +9,8 @@ export interface BatchWriterOptions {
   concurrency: number;
 }
 
-interface Pending {
-  message: IngestMessage;
+interface Pending<T> {
+  item: T;
   resolve: (outcome: StoreOutcome) => void;
 }
 
@@ -19,19 +18,18 @@ interface Pending {
  * Gathers the messages of every caller into large statements: a batch is written when it is full,
  * when its first message has waited `lingerMs`, or as soon as a writer frees up while messages wait.
  */
-export class BatchWriter {
-  private pending: Pending[] = [];
+export class BatchWriter<T> {
+  private pending: Pending<T>[] = [];
   private active = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: (messages: IngestMessage[]) => Promise<StoreOutcome[]>,
+    private readonly store: (items: T[]) => Promise<StoreOutcome[]>,
     private readonly options: BatchWriterOptions,
-    private readonly onBatch: (size: number) => void = () => undefined,
   ) {}
 
-  write(messages: readonly IngestMessage[]): Promise<StoreOutcome[]> {
-    const outcomes = messages.map((message) => new Promise<StoreOutcome>((resolve) => this.pending.push({ message, resolve })));
+  write(items: readonly T[]): Promise<StoreOutcome[]> {
+    const outcomes = items.map((item) => new Promise<StoreOutcome>((resolve) => this.pending.push({ item, resolve })));
     if (this.pending.length >= this.options.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs);
     return Promise.all(outcomes);
@@ -51,11 +49,10 @@ export class BatchWriter {
     }
   }
 
-  private async run(batch: Pending[]): Promise<void> {
-    this.onBatch(batch.length);
+  private async run(batch: Pending<T>[]): Promise<void> {
     let outcomes: StoreOutcome[];
     try {
-      outcomes = await this.store(batch.map((p) => p.message));
+      outcomes = await this.store(batch.map((p) => p.item));
     } catch (err) {
       outcomes = batch.map(() => ({ status: 'retry', reason: err instanceof Error ? err.message : String(err) }));
     }

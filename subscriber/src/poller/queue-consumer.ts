@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Logger } from '@pubsub-ingest/common';
-import { isAcknowledgeable, type IngestCore, type IngestOutcome } from '../ingest/ingest-core';
+import { isAcknowledgeable, type IngestCore, type IngestOutcome, type ReceivedMessage } from '../ingest/ingest-core';
+import type { MessageTracing } from '../ingest/message-tracing';
 import type { SubscriberMetrics } from '../metrics';
 import { deleteMessages } from '../sqs/delete-messages';
 import { receivedMessageOf } from '../sqs/received-message';
@@ -21,7 +23,7 @@ export interface QueueConsumerOptions {
   maxInFlight: number;
 }
 
-type HeldMessage = Message & { MessageId: string; ReceiptHandle: string };
+type HeldMessage = Message & { MessageId: string; ReceiptHandle: string; received: ReceivedMessage };
 
 const MAX_BACKOFF_MS = 5_000;
 
@@ -47,7 +49,9 @@ export class QueueConsumer {
     private readonly options: QueueConsumerOptions,
     private readonly metrics: SubscriberMetrics,
     private readonly logger: Logger,
+    private readonly tracing: MessageTracing,
   ) {
+    metrics.inFlightLimit.set(options.maxInFlight);
     this.keeper = new VisibilityKeeper(sqs, options.queueUrl, options.visibilityTimeoutSeconds, logger, () =>
       metrics.sqsErrors.inc({ operation: 'ChangeMessageVisibilityBatch' }),
     );
@@ -79,6 +83,7 @@ export class QueueConsumer {
       if (this.databaseFailures > 0) await this.sleep(backoff(this.databaseFailures));
       if (this.stopping) break;
       let messages: Message[];
+      const receivedAt = Date.now();
       try {
         const result = await this.sqs.send(
           new ReceiveMessageCommand({
@@ -101,7 +106,18 @@ export class QueueConsumer {
         await this.sleep(backoff(failures));
         continue;
       }
-      const held = messages.filter((m): m is HeldMessage => !!m.ReceiptHandle && !!m.MessageId);
+      if (messages.length === 0) continue;
+      this.metrics.received.inc(messages.length);
+      const receive = this.tracing.receive('ReceiveMessage', receivedAt, messages.length);
+      const arrivedAt = Date.now();
+      const held = messages
+        .filter((m) => !!m.ReceiptHandle && !!m.MessageId)
+        .map((m): HeldMessage => {
+          const received = receivedMessageOf(m);
+          received.span = this.tracing.process(received, receive, arrivedAt);
+          return { ...m, MessageId: m.MessageId!, ReceiptHandle: m.ReceiptHandle!, received };
+        });
+      receive?.end();
       if (held.length > 0) this.track(this.handle(held));
     }
   }
@@ -120,19 +136,23 @@ export class QueueConsumer {
     let pending = held;
     try {
       for (let attempt = 1; pending.length > 0; attempt++) {
-        const outcomes = await this.core.ingest(pending.map(receivedMessageOf));
+        const outcomes = await this.core.ingest(pending.map((m) => m.received));
         const retry = pending.filter((_, i) => outcomes[i]!.status === 'retry');
         await this.acknowledge(pending.filter((_, i) => isAcknowledgeable(outcomes[i]!)));
         this.release(pending.filter((_, i) => outcomes[i]!.status !== 'retry'));
+        for (const m of retry) m.received.span?.addEvent('retry', { reason: (outcomes[pending.indexOf(m)] as { reason: string }).reason, attempt });
 
         if (retry.length === 0) {
+          if (this.databaseFailures > 0 && this.capacityWaiters.length === 0) this.metrics.backpressure.set(0);
           this.databaseFailures = 0;
           return;
         }
         this.databaseFailures = Math.max(this.databaseFailures, attempt);
+        this.metrics.backpressure.set(1);
         const reason = (outcomes.find((o) => o.status === 'retry') as Extract<IngestOutcome, { status: 'retry' }>).reason;
         if (this.stopping) {
           this.logger.warn({ count: retry.length, reason }, 'database unavailable at shutdown; messages left for redelivery');
+          endSpans(retry, `left for redelivery: ${reason}`);
           return;
         }
         this.logger.warn({ count: retry.length, attempt, reason }, 'database unavailable; holding messages and retrying');
@@ -147,23 +167,37 @@ export class QueueConsumer {
   private async acknowledge(messages: HeldMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const receiptHandles = messages.map((m) => m.ReceiptHandle);
+    const started = Date.now();
+    let failure: string | undefined;
     try {
       const failed = await deleteMessages(this.sqs, this.options.queueUrl, receiptHandles);
+      this.metrics.deleted.inc(receiptHandles.length - failed.length);
       if (failed.length > 0) {
+        failure = `${failed.length} of ${receiptHandles.length} deletes failed`;
         this.metrics.sqsErrors.inc({ operation: 'DeleteMessageBatch' }, failed.length);
         this.logger.warn({ failed }, 'stored messages could not be deleted; their redelivery will be recognised as duplicates');
       }
     } catch (err) {
+      failure = (err as Error).message;
       this.metrics.sqsErrors.inc({ operation: 'DeleteMessageBatch' });
       this.logger.warn({ err, count: receiptHandles.length }, 'delete failed; stored messages will be redelivered and recognised as duplicates');
     }
+    this.tracing.step(
+      messages.map((m) => m.received.span),
+      'DeleteMessageBatch',
+      started,
+      Date.now(),
+      { 'messaging.system': 'aws_sqs', 'messaging.operation.type': 'settle', 'messaging.batch.message_count': receiptHandles.length },
+      failure,
+    );
   }
 
-  /** Stops holding messages (each once): acknowledged, left for the redrive, or abandoned at shutdown. */
+  /** Stops holding messages (each once): acknowledged, left for the redrive, or abandoned at shutdown; their process spans end. */
   private release(messages: HeldMessage[]): void {
-    const handles = messages.map((m) => m.ReceiptHandle).filter((h) => this.keeper.isHeld(h));
-    this.keeper.release(handles);
-    this.changeInFlight(-handles.length);
+    const held = messages.filter((m) => this.keeper.isHeld(m.ReceiptHandle));
+    this.keeper.release(held.map((m) => m.ReceiptHandle));
+    endSpans(held);
+    this.changeInFlight(-held.length);
   }
 
   private changeInFlight(delta: number): void {
@@ -174,12 +208,14 @@ export class QueueConsumer {
 
   private waitForCapacity(): Promise<void> {
     if (this.inFlight < this.options.maxInFlight || this.stopping) return Promise.resolve();
+    this.metrics.backpressure.set(1);
     return new Promise((resolve) => this.capacityWaiters.push(resolve));
   }
 
   private releaseCapacityWaiters(): void {
     const waiters = this.capacityWaiters;
     this.capacityWaiters = [];
+    if (waiters.length > 0 && this.databaseFailures === 0) this.metrics.backpressure.set(0);
     for (const resolve of waiters) resolve();
   }
 
@@ -189,6 +225,17 @@ export class QueueConsumer {
     } catch {
       // aborted by stop()
     }
+  }
+}
+
+/** Ends the process spans of messages this consumer is done with (an error status when given a reason). */
+function endSpans(messages: readonly HeldMessage[], error?: string): void {
+  for (const { received } of messages) {
+    const span: Span | undefined = received.span;
+    if (!span) continue;
+    if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
+    span.end();
+    received.span = undefined;
   }
 }
 

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Registry } from 'prom-client';
 import { createLogger } from '@pubsub-ingest/common';
 import { REGION } from '@pubsub-ingest/local-stack';
-import { createPublisherService, loadPublisherConfig, type PublisherService } from '@pubsub-ingest/publisher';
-import { createSubscriberService, loadSubscriberConfig, type SubscriberMetrics, type SubscriberService } from '@pubsub-ingest/subscriber';
+import { createPublisherService, loadPublisherConfig, type PublisherService, type PublisherServiceDeps } from '@pubsub-ingest/publisher';
+import { createSubscriberService, loadSubscriberConfig, type SubscriberMetrics, type SubscriberService, type SubscriberServiceDeps } from '@pubsub-ingest/subscriber';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTestMessaging, type TestMessaging } from './messaging';
 
@@ -20,8 +20,8 @@ export interface RunningPublisher {
  * The publisher as `main` builds it, from environment variables, on a loopback port of its own.
  * `env` needs DATABASE_URL and ALLOWED_TOPICS, and AWS_ENDPOINT_URL for the emulator.
  */
-export async function startPublisher(env: Record<string, string>): Promise<RunningPublisher> {
-  const service = createPublisherService(loadPublisherConfig({ AWS_REGION: REGION, PORT: '0', ...env }), { logger: silentLogger });
+export async function startPublisher(env: Record<string, string>, deps: PublisherServiceDeps = {}): Promise<RunningPublisher> {
+  const service = createPublisherService(loadPublisherConfig({ AWS_REGION: REGION, PORT: '0', ...env }), { logger: silentLogger, ...deps });
   const url = await service.start();
   return { url, service, stop: () => service.stop() };
 }
@@ -29,17 +29,19 @@ export async function startPublisher(env: Record<string, string>): Promise<Runni
 export interface RunningSubscriber {
   service: SubscriberService;
   metrics: SubscriberMetrics;
+  /** Base URL of its health listener (/healthz, /readyz, /metrics). */
+  healthUrl: string;
   stop(): Promise<void>;
 }
 
 /** The subscriber as `main` builds it, from environment variables; `env` needs DATABASE_URL, QUEUE_URL and AWS_ENDPOINT_URL. */
-export async function startSubscriber(env: Record<string, string>): Promise<RunningSubscriber> {
+export async function startSubscriber(env: Record<string, string>, deps: SubscriberServiceDeps = {}): Promise<RunningSubscriber> {
   const service = createSubscriberService(
     loadSubscriberConfig({ AWS_REGION: REGION, HEALTH_PORT: '0', POLLERS: '2', RECEIVE_WAIT_SECONDS: '1', BATCH_LINGER_MS: '5', ...env }),
-    { logger: silentLogger },
+    { logger: silentLogger, ...deps },
   );
-  await service.start();
-  return { service, metrics: service.metrics, stop: () => service.stop() };
+  const healthUrl = await service.start();
+  return { service, metrics: service.metrics, healthUrl, stop: () => service.stop() };
 }
 
 /** The count of one outcome in the subscriber's `ingest_messages_total`. */

@@ -14,8 +14,6 @@
 //                                            list, exported by SERVICE (or external), with only the
 //                                            labels (and values) the list gives it
 //   node check.mjs runbooks FILE...          every docs/operations.md#anchor named in FILE exists
-//   node check.mjs jaeger BIN CONFIG         Jaeger starts with CONFIG on free ports of 127.0.0.1,
-//                                            takes an OTLP/HTTP span and serves its trace back
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -245,55 +243,6 @@ function checkRunbooks(files) {
   console.log(`${n} links to docs/operations.md in ${files.length} file(s)`);
 }
 
-// ------------------------------------------------------------------ jaeger
-const freePort = () => new Promise((resolve, reject) => {
-  const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-});
-
-async function checkJaeger(bin, config) {
-  const [otlp, query, grpc] = [await freePort(), await freePort(), await freePort()];
-  const env = { ...process.env, JAEGER_OTLP_HTTP_PORT: String(otlp), JAEGER_QUERY_HTTP_PORT: String(query), JAEGER_QUERY_GRPC_PORT: String(grpc) };
-  const child = spawn(bin, ['--config', config], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const get = (path) => fetch(`http://127.0.0.1:${query}${path}`, { signal: AbortSignal.timeout(2000) });
-  try {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`jaeger exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
-      if (await get('/api/services').then((r) => r.ok, () => false)) break;
-      if (Date.now() > deadline) throw new Error(`jaeger did not answer on 127.0.0.1:${query} within 30 s: ${stderr.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    // Linux shows every listening socket: those on Jaeger's ports must be 127.0.0.1's (0100007F).
-    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-      let table;
-      try { table = readFileSync(file, 'utf8'); } catch { continue; }
-      for (const [, ip, port] of table.matchAll(/^\s*\d+: ([0-9A-F]+):([0-9A-F]{4}) [0-9A-F:]+ 0A /gm)) {
-        if ([otlp, query, grpc].includes(parseInt(port, 16)) && ip !== '0100007F') fail(`jaeger listens on ${ip}:${parseInt(port, 16)} (${file}), not only on 127.0.0.1`);
-      }
-    }
-    const traceId = randomBytes(16).toString('hex');
-    const now = BigInt(Date.now()) * 1_000_000n;
-    const span = { traceId, spanId: randomBytes(8).toString('hex'), name: 'check', kind: 2, startTimeUnixNano: String(now), endTimeUnixNano: String(now + 1_000_000n) };
-    const body = { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'observability-check' } }] }, scopeSpans: [{ spans: [span] }] }] };
-    const posted = await fetch(`http://127.0.0.1:${otlp}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
-    if (!posted.ok) throw new Error(`POST /v1/traces answered ${posted.status}`);
-    const trace = await get(`/api/traces/${traceId}`);
-    const spans = trace.ok ? (await trace.json()).data?.[0]?.spans ?? [] : [];
-    if (spans.length !== 1 || spans[0].spanID !== span.spanId) fail(`GET /api/traces/${traceId} answered ${trace.status} without the span posted`);
-    if (!problems.length) console.log(`jaeger on 127.0.0.1 (OTLP ${otlp}, query ${query}, gRPC ${grpc}): a posted span came back from /api/traces/<id>`);
-  } catch (e) {
-    fail(e.message);
-  } finally {
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(killer);
-  }
-}
-
 const [command, ...args] = process.argv.slice(2);
 const commands = {
   rules: () => extractRules(args[0], args[1]),
@@ -301,10 +250,9 @@ const commands = {
   dashboard: () => checkDashboard(args[0], args[1]),
   catalogue: () => checkCatalogue(args[0], args.slice(1)),
   runbooks: () => checkRunbooks(args),
-  jaeger: () => checkJaeger(args[0], args[1]),
 };
 if (!commands[command]) {
-  console.error('usage: check.mjs rules|alerts|dashboard|catalogue|runbooks|jaeger ARGS...');
+  console.error('usage: check.mjs rules|alerts|dashboard|catalogue|runbooks ARGS...');
   process.exit(2);
 }
 await commands[command]();

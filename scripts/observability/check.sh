@@ -12,8 +12,9 @@
 #      that chart's service (or by another exporter), with only its labels (and their values where
 #      the list bounds them)
 #   5. every docs/operations.md#anchor in the charts' rules and the Terraform alarms exists
-#   6. Jaeger starts with jaeger-config.yaml (on free ports of 127.0.0.1), takes an OTLP span
-#      and serves its trace back, as the tracing tests use it
+#   6. the tracing tests (test/*.trace.test.ts): both services and the Lambda handler with
+#      tracing on, exporting to the OpenTelemetry Collector; each message is one trace with the
+#      expected spans and parent links, a redelivery and a dead letter included
 # Prints each step with its time; exits non-zero when any step fails or a tool is missing.
 set -uo pipefail
 
@@ -52,9 +53,9 @@ run() {
 }
 
 bold "==> installing tools (pinned, cached in $PUBSUB_INGEST_CACHE)"
-run "observability tools: promtool $PROMTOOL_VERSION, jaeger $JAEGER_VERSION" bash "$here/install-tools.sh"
+run "observability tools: promtool $PROMTOOL_VERSION, otelcol $OTELCOL_VERSION" bash "$here/install-tools.sh"
 run "chart tools (helm $HELM_VERSION among them)" bash "$repo/scripts/charts/install-tools.sh"
-for bin in "$PROMTOOL_BIN" "$JAEGER_BIN" "$HELM_BIN"; do
+for bin in "$PROMTOOL_BIN" "$OTELCOL_BIN" "$HELM_BIN"; do
   [[ -x "$bin" ]] || { echo "FAIL: missing tool $bin; nothing was checked" >&2; echo "observability: $passed passed, $((failed + 1)) failed"; exit 1; }
 done
 promtool() { "$PROMTOOL_BIN" "$@"; }
@@ -98,9 +99,11 @@ alarms=(); while IFS= read -r f; do alarms+=("$f"); done < <(grep -rl 'docs/oper
 run "every docs/operations.md anchor of the rules and the Terraform alarms exists" \
   check runbooks "$work"/*/rules.yaml "${alarms[@]}"
 
-bold "==> jaeger"
-run "jaeger $JAEGER_VERSION with jaeger-config.yaml: 127.0.0.1 only, a posted span comes back" \
-  check jaeger "$JAEGER_BIN" "$JAEGER_CONFIG"
+bold "==> one trace per message (OpenTelemetry Collector $OTELCOL_VERSION)"
+# jest, with the tracing tests its default configuration leaves out; it prints each message's span list.
+run "tracing tests: publisher, poller and Lambda handler into the collector" \
+  env OTELCOL_BIN="$OTELCOL_BIN" node --experimental-vm-modules --no-warnings=ExperimentalWarning \
+    "$repo/node_modules/jest/bin/jest.js" --rootDir "$repo" --testPathIgnorePatterns /node_modules/ -- '\.trace\.test\.ts$'
 
 echo
 bold "==> summary ($(( $(date +%s) - start ))s)"

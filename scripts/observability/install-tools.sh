@@ -4,29 +4,24 @@
 #
 #   promtool   $PROMTOOL_BIN  checks and unit-tests the alerting rules and the
 #                             dashboards' PromQL (scripts/observability/check.sh)
-#   jaeger     $JAEGER_BIN    Jaeger v2 with in-memory storage, for tests that
-#                             follow one message's trace
+#   otelcol    $OTELCOL_BIN   an OpenTelemetry Collector (OTLP/HTTP in, OTLP JSON file
+#                             out) for the tracing tests (test/*.trace.test.ts)
 #
 # A tool already in the cache is skipped; each build prints its time; a failed
 # build stops the script with a non-zero exit. Cold, on 2 cores, promtool takes
-# about 5 minutes and Jaeger about 8 more; with both cached the script takes a moment.
+# about 5 minutes and the collector about 2.5 more; with both cached the script takes a moment.
 #
-#   bash scripts/observability/install-tools.sh [promtool|jaeger]...   (default: both)
+#   bash scripts/observability/install-tools.sh [promtool|otelcol]...   (default: both)
 #   PUBSUB_INGEST_CACHE  cache root (default: $HOME/.cache/pubsub-ingest)
 #
-# Starting Jaeger (only 127.0.0.1, nothing kept on disk):
+# Starting the collector (only 127.0.0.1; test/support/trace-collector.ts does this):
 #
 #   source scripts/observability/versions.sh
-#   JAEGER_OTLP_HTTP_PORT=4318 JAEGER_QUERY_HTTP_PORT=16686 JAEGER_QUERY_GRPC_PORT=16685 \
-#     "$JAEGER_BIN" --config "$JAEGER_CONFIG"
+#   OTELCOL_OTLP_HTTP_PORT=4318 OTELCOL_TRACES_FILE=/path/traces.jsonl \
+#     "$OTELCOL_BIN" --config="file:$OTELCOL_SOURCE/config.yaml"
 #
-# Each port variable is optional (the defaults are the ones shown); give free
-# ports when tests run side by side. It serves:
-#   POST http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT/v1/traces          OTLP/HTTP, protobuf or JSON
-#   GET  http://127.0.0.1:$JAEGER_QUERY_HTTP_PORT/api/traces/<traceId>  one trace (32 hex digits);
-#        404 until its spans arrived
-#   GET  http://127.0.0.1:$JAEGER_QUERY_HTTP_PORT/api/services      200 once it is ready
-# It stops on SIGTERM or SIGINT.
+# It takes POST http://127.0.0.1:$OTELCOL_OTLP_HTTP_PORT/v1/traces (OTLP/HTTP, protobuf
+# or JSON) and appends each export to the file as one OTLP JSON line; it stops on SIGTERM.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,9 +32,9 @@ log() { printf '[observability-tools] %s\n' "$*" >&2; }
 die() { printf '[observability-tools] ERROR: %s\n' "$*" >&2; exit 1; }
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
-wanted=("$@"); (( ${#wanted[@]} )) || wanted=(promtool jaeger)
+wanted=("$@"); (( ${#wanted[@]} )) || wanted=(promtool otelcol)
 for t in "${wanted[@]}"; do
-  [[ "$t" == promtool || "$t" == jaeger ]] || die "unknown tool '$t' (promtool, jaeger)"
+  [[ "$t" == promtool || "$t" == otelcol ]] || die "unknown tool '$t' (promtool, otelcol)"
 done
 
 command -v go >/dev/null 2>&1 || die "go is required (https://go.dev/dl/) but was not found on PATH"
@@ -74,29 +69,20 @@ install_promtool() {
   log "promtool $PROMTOOL_VERSION: built in $(elapsed "$start") ($("$PROMTOOL_BIN" --version | head -1))"
 }
 
-# ---------------------------------------------------------------- jaeger
-# `go install module@version` refuses this module (its go.mod has replace
-# directives), so build it as a tool of a throwaway module: the versions of its
-# dependencies are then the ones its own go.mod selects.
-install_jaeger() {
-  if [[ -x "$JAEGER_BIN" ]]; then log "jaeger $JAEGER_VERSION: already built"; return; fi
+# ---------------------------------------------------------------- otelcol
+# A module of its own in the repository (otelcol/): go.sum pins every dependency.
+install_otelcol() {
+  if [[ -x "$OTELCOL_BIN" ]]; then log "otelcol $OTELCOL_VERSION: already built"; return; fi
   local start tmp
   start=$(date +%s)
-  log "jaeger $JAEGER_VERSION: building from $JAEGER_MODULE/cmd/jaeger (about 8 minutes on a cold cache)..."
-  tmp="$(mktemp -d "$OBSERVABILITY_TOOLS_DIR/.jaeger.XXXXXX")"
-  mkdir "$tmp/build"
-  if ! (cd "$tmp/build" \
-        && go mod init jaegerbuild >/dev/null 2>&1 \
-        && go get -tool "$JAEGER_MODULE/cmd/jaeger@$JAEGER_VERSION" \
-        && go build -trimpath -ldflags "-s -w -X $JAEGER_MODULE/internal/version.latestVersion=$JAEGER_VERSION" \
-             -o "$tmp/jaeger" "$JAEGER_MODULE/cmd/jaeger"); then
-    rm -rf "$tmp"; die "jaeger $JAEGER_VERSION: build failed after $(elapsed "$start")"
+  log "otelcol $OTELCOL_VERSION: building $OTELCOL_SOURCE (about 2.5 minutes on a cold cache)..."
+  tmp="$(mktemp -d "$OBSERVABILITY_TOOLS_DIR/.otelcol.XXXXXX")"
+  if ! (cd "$OTELCOL_SOURCE" && go build -mod=readonly -trimpath -ldflags "-s -w" -o "$tmp/otelcol" .); then
+    rm -rf "$tmp"; die "otelcol $OTELCOL_VERSION: build failed after $(elapsed "$start")"
   fi
-  rm -rf "$tmp/build"
-  "$tmp/jaeger" version 2>/dev/null | grep -q "\"gitVersion\":\"$JAEGER_VERSION\"" \
-    || { rm -rf "$tmp"; die "the built jaeger does not run or does not report $JAEGER_VERSION"; }
-  rm -rf "$(dirname "$JAEGER_BIN")"; mv "$tmp" "$(dirname "$JAEGER_BIN")"
-  log "jaeger $JAEGER_VERSION: built in $(elapsed "$start")"
+  "$tmp/otelcol" --version >/dev/null || { rm -rf "$tmp"; die "the built otelcol does not run"; }
+  rm -rf "$(dirname "$OTELCOL_BIN")"; mkdir -p "$(dirname "$(dirname "$OTELCOL_BIN")")"; mv "$tmp" "$(dirname "$OTELCOL_BIN")"
+  log "otelcol $OTELCOL_VERSION: built in $(elapsed "$start")"
 }
 
 total_start=$(date +%s)

@@ -12,14 +12,14 @@ import { checkTargets } from './report/targets';
 import { writeResults } from './report/write-results';
 import type { Scenario, ScenarioContext } from './scenarios/context';
 import { drainScenario } from './scenarios/drain';
-import { e2eScenario } from './scenarios/e2e';
+import { e2eScenario, tracingScenario } from './scenarios/e2e';
 import { memoryScenario } from './scenarios/memory';
 import { publishScenario } from './scenarios/publish';
 import { readScenario } from './scenarios/read';
 import { startBenchStack, type Stack } from './bench-stack';
 
 const RESULTS_DIR = resolve(__dirname, '..', 'results');
-const ALL: Scenario[] = [publishScenario, drainScenario, e2eScenario, readScenario, memoryScenario];
+const ALL: Scenario[] = [publishScenario, drainScenario, e2eScenario, tracingScenario, readScenario, memoryScenario];
 
 let activeStack: Stack | undefined;
 

@@ -8,6 +8,8 @@ import { fmt, progress } from '../progress';
 import { startService } from '../services';
 import type { Stack } from '../bench-stack';
 import { percentile, round } from '../stats';
+import { startOtlpSink } from '../peers/otlp-sink';
+import type { SystemResult } from '../report/results';
 import { measure, type Scenario, type ScenarioContext } from './context';
 
 const CHANNEL = 'bench_records_visible';
@@ -46,7 +48,7 @@ async function listenForRows(stack: Stack, seen: Map<string, number>): Promise<C
   return client;
 }
 
-async function runE2e(context: ScenarioContext): Promise<Record<string, number>> {
+async function runE2e(context: ScenarioContext, extraEnv: Record<string, string> = {}): Promise<Record<string, number>> {
   const { stack, options } = context;
   const { rate, durationS, connections } = options.sizes.e2e;
   await stack.truncateRecords();
@@ -55,7 +57,7 @@ async function runE2e(context: ScenarioContext): Promise<Record<string, number>>
   const acknowledged = new Map<string, number>();
   const seen = new Map<string, number>();
   const listener = await listenForRows(stack, seen);
-  const env = { DATABASE_POOL_SIZE: String(options.sizes.poolSize) };
+  const env = { DATABASE_POOL_SIZE: String(options.sizes.poolSize), ...extraEnv };
   progress.step('starting the subscriber and the publisher');
   const subscriber = await startService('subscriber', stack, { env: { ...env, POLLERS: String(options.sizes.pollers) } });
   try {
@@ -116,6 +118,8 @@ async function runE2e(context: ScenarioContext): Promise<Record<string, number>>
         entries_per_publish_call: round(calls ? entries / calls : 0, 2),
       };
       for (const [name, value] of Object.entries(cores)) withCpu(result, name, value);
+      // CPU seconds both services spend per 1,000 messages: how cost scales, whatever the rate.
+      withCpu(result, 'services_cpu_s_per_1k_msgs', round(((cores.publisher_cpu_cores ?? NaN) + (cores.subscriber_cpu_cores ?? NaN)) / (result.msgs_per_s! / 1000), 4));
       progress.done(`e2e: ${fmt.int(result.msgs_per_s!)} msg/s acknowledged, all stored; lag p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms`);
       return result;
     } finally {
@@ -127,6 +131,39 @@ async function runE2e(context: ScenarioContext): Promise<Record<string, number>>
     await stack.pool.query(REMOVE_NOTIFY);
   }
 }
+
+/** The e2e run with tracing off and on, alternating, each system keeping its lowest-CPU round. */
+async function runTracing(context: ScenarioContext): Promise<Record<string, SystemResult>> {
+  const sink = await startOtlpSink();
+  const rounds = context.options.quick ? 1 : 2;
+  const best: Record<string, Record<string, number>> = {};
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const [system, env] of [
+        ['tracing_off', {}],
+        ['tracing_on', { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint }],
+      ] as const) {
+        progress.step(`${system}, round ${round + 1} of ${rounds}`);
+        const result = await runE2e(context, env);
+        if (system === 'tracing_on') result.otlp_export_kib_per_s = round1(sink.received.bytes / 1024 / context.options.sizes.e2e.durationS);
+        sink.received.bytes = 0;
+        if (!best[system] || (result.services_cpu_s_per_1k_msgs ?? Infinity) < (best[system]!.services_cpu_s_per_1k_msgs ?? Infinity)) best[system] = result;
+      }
+    }
+  } finally {
+    await sink.stop();
+  }
+  return best;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export const tracingScenario: Scenario = {
+  name: 'tracing',
+  what: 'the e2e run with tracing off and on (OTLP export to a sink that drops it): what tracing costs in CPU and lag',
+  expected: () => ({ tracing_off: ['msgs_per_s', 'p99_ms', 'services_cpu_s_per_1k_msgs'], tracing_on: ['msgs_per_s', 'p99_ms', 'services_cpu_s_per_1k_msgs', 'otlp_export_kib_per_s'] }),
+  run: (context) => runTracing(context),
+};
 
 export const e2eScenario: Scenario = {
   name: 'e2e',

@@ -78,6 +78,8 @@ export function publishRouter({ topics, publisher, idempotency, logger, clock, t
     const { request, idempotencyKey, transactionId } = validated;
     let { outgoing } = validated;
     state.transactionId = transactionId;
+    // Only the rare warning lines need it, so it is built only for them.
+    const correlation = () => ({ transaction_id: transactionId, ...(state.span ? { trace_id: state.span.spanContext().traceId } : {}) });
 
     if (idempotencyKey) {
       const span = startChild(state, 'idempotency claim', SpanKind.CLIENT, { 'db.system.name': 'postgresql' });
@@ -88,7 +90,7 @@ export function publishRouter({ topics, publisher, idempotency, logger, clock, t
         span?.end();
       } catch (err) {
         endWithError(span, err);
-        logger.warn({ err, transaction_id: transactionId }, 'idempotency key could not be claimed');
+        logger.warn({ err, ...correlation() }, 'idempotency key could not be claimed');
         throw errors.unavailable('database_unavailable', 'the Idempotency-Key cannot be checked right now; retry later', 2);
       }
       if (claim === 'other_request') {
@@ -112,11 +114,11 @@ export function publishRouter({ topics, publisher, idempotency, logger, clock, t
     } catch (err) {
       endWithError(span, err);
       if (err instanceof PublishRejectedError) {
-        logger.warn({ err, transaction_id: transactionId }, 'message refused');
+        logger.warn({ err, ...correlation() }, 'message refused');
         throw new AppError('message_rejected', err.message);
       }
       if (err instanceof PublishFailedError) {
-        logger.warn({ err, transaction_id: transactionId }, 'publish failed');
+        logger.warn({ err, ...correlation() }, 'publish failed');
         throw errors.unavailable(
           err.throttled ? 'publish_throttled' : 'publish_unavailable',
           err.throttled ? 'SNS is throttling publishes; retry later' : 'the message could not be published; retry later',

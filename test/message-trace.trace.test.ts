@@ -4,6 +4,7 @@ import { ATTRIBUTE, createTracing, traceParentOf, type Tracing } from '@pubsub-i
 import { REGION } from '@pubsub-ingest/local-stack';
 import { createLambdaRuntime, ingestEvent, loadLambdaConfig, receivedMessageOf, SubscriberMetrics } from '@pubsub-ingest/subscriber';
 import type { SQSRecord } from 'aws-lambda';
+import pino from 'pino';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { encodeMessage } from './support/messages';
 import { createTestMessaging, type TestMessaging } from './support/messaging';
@@ -67,7 +68,9 @@ describe('one trace per message, from the POST to the insert or the dead-letter 
   it('When messages pass the publisher and the poller, then each is one trace: request, validation, publish, process, insert and delete, with the batch calls linked', async () => {
     const messaging = await createTestMessaging();
     const env = { DATABASE_URL: database.url, AWS_ENDPOINT_URL: messaging.endpoint };
-    const publisher = await startPublisher({ ...env, ALLOWED_TOPICS: `${messaging.topicName}=${messaging.topicArn}` }, { tracing: tracingFor('publisher') });
+    const logLines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line)) });
+    const publisher = await startPublisher({ ...env, ALLOWED_TOPICS: `${messaging.topicName}=${messaging.topicArn}` }, { tracing: tracingFor('publisher'), logger });
     const subscriber = await startSubscriber({ ...env, QUEUE_URL: messaging.queueUrl }, { tracing: tracingFor('subscriber') });
     try {
       // A caller's own trace continues through us: the W3C traceparent of its request becomes the parent.
@@ -99,6 +102,10 @@ describe('one trace per message, from the POST to the insert or the dead-letter 
         expect(childrenOf(trace, request).map((s) => s.name).sort()).toEqual(['publish ' + messaging.topicName, 'validate']);
         const produce = one(trace, 'producer span', (s) => s.kind === 'producer');
         expect(produce.parentSpanId).toBe(request.spanId);
+        // Its one log line names the transaction and the trace.
+        expect(logLines.filter((l) => l.transaction_id === id)).toEqual([
+          expect.objectContaining({ msg: 'request', route: '/ingresar-datos', status: 202, trace_id: request.traceId }),
+        ]);
 
         // The PublishBatch call that carried it stands in a trace of its own and links to the message.
         const batch = one(spans, 'PublishBatch span linked to the message', (s) => s.name === 'PublishBatch' && s.links.some((l) => l.spanId === produce.spanId));

@@ -48,16 +48,18 @@ export function requestTelemetry({ metrics, tracing, logger }: { metrics: HttpMe
         if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
       }
-      const line = {
-        method: ctx.method,
-        route,
-        status,
-        durationMs: Math.round(seconds * 10_000) / 10,
-        ...(state.transactionId ? { transaction_id: state.transactionId } : {}),
-        ...(span ? { trace_id: span.spanContext().traceId } : {}),
-      };
-      if (QUIET_ROUTES.has(route)) logger.debug(line, 'request');
-      else logger.info(line, 'request');
+      const level = QUIET_ROUTES.has(route) ? 'debug' : 'info';
+      if (logger.isLevelEnabled(level)) {
+        const line = {
+          method: ctx.method,
+          route,
+          status,
+          durationMs: Math.round(seconds * 10_000) / 10,
+          ...(state.transactionId ? { transaction_id: state.transactionId } : {}),
+          ...(span ? { trace_id: span.spanContext().traceId } : {}),
+        };
+        logger[level](line, 'request');
+      }
     }
   };
 }

@@ -140,7 +140,12 @@ export class QueueConsumer {
         const retry = pending.filter((_, i) => outcomes[i]!.status === 'retry');
         await this.acknowledge(pending.filter((_, i) => isAcknowledgeable(outcomes[i]!)));
         this.release(pending.filter((_, i) => outcomes[i]!.status !== 'retry'));
-        for (const m of retry) m.received.span?.addEvent('retry', { reason: (outcomes[pending.indexOf(m)] as { reason: string }).reason, attempt });
+        if (this.tracing.enabled) {
+          pending.forEach((m, i) => {
+            const outcome = outcomes[i]!;
+            if (outcome.status === 'retry') m.received.span?.addEvent('retry', { reason: outcome.reason, attempt });
+          });
+        }
 
         if (retry.length === 0) {
           if (this.databaseFailures > 0 && this.capacityWaiters.length === 0) this.metrics.backpressure.set(0);

@@ -54,7 +54,7 @@ export function requestTelemetry({ metrics, tracing, logger }: { metrics: HttpMe
           method: ctx.method,
           route,
           status,
-          durationMs: Math.round(seconds * 10_000) / 10,
+          duration_ms: Math.round(seconds * 10_000) / 10,
           ...(state.transactionId ? { transaction_id: state.transactionId } : {}),
           ...(span ? { trace_id: span.spanContext().traceId } : {}),
         };

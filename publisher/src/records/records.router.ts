@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { findRecordById, isTransactionId, type StoredRecordText } from '@pubsub-ingest/common';
 import type { Pool } from 'pg';
 import { AppError, errors } from '../http/app-error';
+import type { RequestTelemetryState } from '../http/request-telemetry';
 import { missingRecordLookup } from './missing-record';
 
 /** Builds the response text around the stored JSON, which passes through without being parsed. */
@@ -25,6 +26,7 @@ export function recordsRouter({ pool, clock }: { pool: Pool; clock: () => Date }
     if (!isTransactionId(id)) {
       throw new AppError('invalid_id', 'id must be a transaction id (a UUID)');
     }
+    (ctx.state as RequestTelemetryState).transactionId = id.toLowerCase();
     let record: StoredRecordText | undefined;
     try {
       record = await findRecordById(pool, id.toLowerCase());

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseOptions, type BenchOptions } from './options';
+import { parseOptions, SCENARIOS, type BenchOptions } from './options';
 import { benthosBinary, BENTHOS_VERSION } from './peers/benthos-peer';
 import { killAllNow, stopAll } from './processes';
 import { summarizeProfiles } from './profile/cpu-profile-summary';
@@ -48,8 +48,11 @@ async function prepareProfileDir(): Promise<string> {
   return dir;
 }
 
+/** A full run of some scenarios writes files of its own, so it never replaces the last run of all of them. */
 function resultsName(options: BenchOptions): string {
-  return options.quick ? 'quick' : options.profile ? 'profile' : 'latest';
+  if (options.quick) return 'quick';
+  if (options.profile) return 'profile';
+  return options.only.size < SCENARIOS.length ? `only-${[...options.only].join('-')}` : 'latest';
 }
 
 async function main(): Promise<number> {

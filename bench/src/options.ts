@@ -45,7 +45,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,drain,e2
 
   --quick     every scenario at a tiny size (under a minute); writes bench/results/quick.*
               and exits non-zero when a scenario fails or a figure is missing
-  --only=…    run some scenarios (memory needs publish and drain)
+  --only=…    run some scenarios (memory needs publish and drain); a full run of some writes
+              bench/results/only-<scenarios>.*, never latest.*
   --profile   run the services under node --cpu-prof; writes bench/results/profile.* and the
               profiles with their summary to bench/results/profiles/
 

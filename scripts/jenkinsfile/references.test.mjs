@@ -42,7 +42,7 @@ describe('Jenkinsfile references', () => {
   });
 
   test('every stage the release needs is there, in order', () => {
-    const expected = ['Install', 'Lint and typecheck', 'Tests', 'Delivery checks', 'Charts', 'Terraform', 'Argo CD', 'Pipeline', 'Images',
+    const expected = ['Install', 'Lint and typecheck', 'Tests', 'Delivery checks', 'Charts', 'Observability', 'Terraform', 'Argo CD', 'Pipeline', 'Images',
       'Release', 'Build and push images', 'Lambda package', 'Deploy dev', 'Approve prod', 'Deploy prod',
       '${envName}: tofu plan', '${envName}: approve infrastructure', '${envName}: tofu apply', '${envName}: GitOps bump',
       '${envName}: Argo CD synced and healthy', '${envName}: smoke test'];

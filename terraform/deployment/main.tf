@@ -181,4 +181,6 @@ module "lambda_subscriber" {
   database_port       = module.database.port
   database_name       = module.database.db_name
   database_username   = module.database.username
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
 }

@@ -292,4 +292,9 @@ run "lambda_subscriber_variant" {
     )
     error_message = "The Lambda consumes the main queue as the user of the secret it reads, trusts the RDS CAs, and the queue's visibility timeout is six times the function timeout."
   }
+
+  assert {
+    condition     = toset(keys(module.lambda_subscriber[0].alarm_arns)) == toset(["errors", "throttles"]) && length(module.messaging.alarm_arns) == 6
+    error_message = "With the Lambda subscriber the environment alarms on its errors and throttles, beside the queue and SNS alarms."
+  }
 }

@@ -199,3 +199,53 @@ resource "aws_lambda_event_source_mapping" "this" {
 
   tags = var.tags
 }
+
+################################################################################
+# Alarms
+################################################################################
+
+locals {
+  # Each alarm's description ends with its runbook: a section of docs/operations.md.
+  runbook = trimsuffix(var.runbook_base_url, "/")
+
+  alarms = {
+    errors = {
+      metric      = "Errors"
+      description = "Invocations of ${var.function_name} fail as a whole (a configuration error, an uncaught exception or a timeout; messages the database refuses are reported one by one and are no error): the whole batch returns to the queue, and reaches its dead-letter queue after the maximum receive count."
+      anchor      = "lambdasubscribererrors"
+    }
+    throttles = {
+      metric      = "Throttles"
+      description = "Lambda throttles ${var.function_name}: its reserved concurrency or the account's limit is below what the SQS event source asks for; messages wait in the queue."
+      anchor      = "lambdasubscriberthrottles"
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = var.enable_alarms ? local.alarms : {}
+
+  alarm_name          = "${var.function_name}-${each.key}"
+  alarm_description   = "${each.value.description} Runbook: ${local.runbook}#${each.value.anchor}"
+  namespace           = "AWS/Lambda"
+  metric_name         = each.value.metric
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = var.alarm_evaluation_periods
+  datapoints_to_alarm = var.alarm_datapoints_to_alarm
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.alarm_datapoints_to_alarm <= var.alarm_evaluation_periods
+      error_message = "alarm_datapoints_to_alarm cannot exceed alarm_evaluation_periods."
+    }
+  }
+}

@@ -37,3 +37,8 @@ output "environment_variables" {
   description = "Environment variables of the function (none of them is secret)."
   value       = local.environment
 }
+
+output "alarm_arns" {
+  description = "ARNs of the CloudWatch alarms, by name (errors, throttles)."
+  value       = { for k, v in aws_cloudwatch_metric_alarm.this : k => v.arn }
+}

@@ -160,6 +160,41 @@ variable "log_kms_key_arn" {
   default     = null
 }
 
+variable "enable_alarms" {
+  description = "Whether to create the CloudWatch alarms on the function's errors and throttles."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_actions" {
+  description = "ARNs notified when an alarm fires or recovers (for example an SNS topic of the on-call team)."
+  type        = list(string)
+  default     = []
+}
+
+variable "alarm_evaluation_periods" {
+  description = "Minutes an alarm looks back over."
+  type        = number
+  default     = 5
+}
+
+variable "alarm_datapoints_to_alarm" {
+  description = "Minutes with errors (or throttles) among alarm_evaluation_periods that fire the alarm."
+  type        = number
+  default     = 3
+}
+
+variable "runbook_base_url" {
+  description = "Page of the runbooks each alarm description links to, at the section of the alarm (docs/operations.md of the repository)."
+  type        = string
+  default     = "https://github.com/pubsub-ingest/pubsub-ingest/blob/main/docs/operations.md"
+
+  validation {
+    condition     = can(regex("^https?://[^\\s#]+$", var.runbook_base_url))
+    error_message = "runbook_base_url must be an http(s) URL without a fragment."
+  }
+}
+
 variable "tags" {
   description = "Tags applied to every resource of the module."
   type        = map(string)

@@ -282,20 +282,53 @@ resource "aws_sns_topic_subscription" "this" {
 ################################################################################
 
 locals {
+  # Each alarm's description ends with its runbook: a section of docs/operations.md.
+  runbook = trimsuffix(var.runbook_base_url, "/")
+
   dlqs = {
-    queue        = aws_sqs_queue.dlq.name
-    subscription = aws_sqs_queue.subscription_dlq.name
+    queue = {
+      name    = aws_sqs_queue.dlq.name
+      meaning = "messages the subscriber could not store after ${var.max_receive_count} receives"
+      anchor  = "ingestdeadletterqueuenotempty"
+    }
+    subscription = {
+      name    = aws_sqs_queue.subscription_dlq.name
+      meaning = "messages SNS could not deliver to ${aws_sqs_queue.this.name}"
+      anchor  = "subscriptiondeadletterqueuenotempty"
+    }
+  }
+
+  # SNS's delivery from the topic to the queue, which the queue's own metrics never see.
+  sns_delivery_alarms = {
+    notifications_failed = {
+      metric      = "NumberOfNotificationsFailed"
+      threshold   = var.sns_delivery_failures_alarm_threshold
+      description = "SNS failed to deliver messages of ${aws_sns_topic.this.name} to its subscription (queue policy, KMS key policy or the queue itself); they go to ${aws_sqs_queue.subscription_dlq.name}."
+      anchor      = "snsdeliveryfailed"
+    }
+    redriven_to_dlq = {
+      metric      = "NumberOfNotificationsRedrivenToDlq"
+      threshold   = 0
+      description = "SNS moved messages of ${aws_sns_topic.this.name} it could not deliver to the queue into ${aws_sqs_queue.subscription_dlq.name}."
+      anchor      = "subscriptiondeadletterqueuenotempty"
+    }
+    failed_to_redrive_to_dlq = {
+      metric      = "NumberOfNotificationsFailedToRedriveToDlq"
+      threshold   = 0
+      description = "SNS could neither deliver messages of ${aws_sns_topic.this.name} to the queue nor move them to ${aws_sqs_queue.subscription_dlq.name}: they are lost unless their producers send them again."
+      anchor      = "snsdeadletterredrivefailed"
+    }
   }
 }
 
 resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   for_each = var.enable_alarms ? local.dlqs : {}
 
-  alarm_name          = "${each.value}-depth"
-  alarm_description   = "Messages are waiting in the dead-letter queue ${each.value}."
+  alarm_name          = "${each.value.name}-depth"
+  alarm_description   = "Messages are waiting in the dead-letter queue ${each.value.name}: ${each.value.meaning}. Runbook: ${local.runbook}#${each.value.anchor}"
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = each.value }
+  dimensions          = { QueueName = each.value.name }
   statistic           = "Maximum"
   period              = 60
   evaluation_periods  = 1
@@ -312,7 +345,7 @@ resource "aws_cloudwatch_metric_alarm" "oldest_message_age" {
   count = var.enable_alarms ? 1 : 0
 
   alarm_name          = "${aws_sqs_queue.this.name}-oldest-message-age"
-  alarm_description   = "The oldest message in ${aws_sqs_queue.this.name} waits longer than ${var.oldest_message_age_alarm_threshold_seconds} s: the subscriber is down or too slow."
+  alarm_description   = "The oldest message in ${aws_sqs_queue.this.name} waits longer than ${var.oldest_message_age_alarm_threshold_seconds} s: the subscriber is down or too slow. Runbook: ${local.runbook}#ingestqueueoldestmessagetooold"
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateAgeOfOldestMessage"
   dimensions          = { QueueName = aws_sqs_queue.this.name }
@@ -321,6 +354,27 @@ resource "aws_cloudwatch_metric_alarm" "oldest_message_age" {
   evaluation_periods  = var.oldest_message_age_alarm_evaluation_periods
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.oldest_message_age_alarm_threshold_seconds
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "sns_delivery" {
+  for_each = var.enable_alarms ? local.sns_delivery_alarms : {}
+
+  alarm_name        = "${aws_sns_topic.this.name}-${replace(each.key, "_", "-")}"
+  alarm_description = "${each.value.description} Runbook: ${local.runbook}#${each.value.anchor}"
+  namespace         = "AWS/SNS"
+  metric_name       = each.value.metric
+  dimensions        = { TopicName = aws_sns_topic.this.name }
+  statistic         = "Sum"
+  # SNS reports these every 5 minutes at the finest.
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
   alarm_actions       = var.alarm_actions
   ok_actions          = var.alarm_actions

@@ -83,5 +83,6 @@ output "alarm_arns" {
   value = merge(
     { for k, v in aws_cloudwatch_metric_alarm.dlq_depth : "${k}_dlq_depth" => v.arn },
     { for v in aws_cloudwatch_metric_alarm.oldest_message_age : "oldest_message_age" => v.arn },
+    { for k, v in aws_cloudwatch_metric_alarm.sns_delivery : "sns_${k}" => v.arn },
   )
 }

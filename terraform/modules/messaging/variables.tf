@@ -98,7 +98,7 @@ variable "kms_data_key_reuse_period_seconds" {
 }
 
 variable "enable_alarms" {
-  description = "Whether to create the CloudWatch alarms on the dead-letter queues and on the age of the oldest message."
+  description = "Whether to create the CloudWatch alarms on the dead-letter queues, on the age of the oldest message and on SNS's delivery to the queue."
   type        = bool
   default     = true
 }
@@ -125,6 +125,23 @@ variable "oldest_message_age_alarm_evaluation_periods" {
   description = "Consecutive minutes above the threshold before the age alarm fires."
   type        = number
   default     = 5
+}
+
+variable "sns_delivery_failures_alarm_threshold" {
+  description = "Failed SNS deliveries to the queue (NumberOfNotificationsFailed) within 5 minutes above which its alarm fires."
+  type        = number
+  default     = 0
+}
+
+variable "runbook_base_url" {
+  description = "Page of the runbooks each alarm description links to, at the section of the alarm (docs/operations.md of the repository)."
+  type        = string
+  default     = "https://github.com/pubsub-ingest/pubsub-ingest/blob/main/docs/operations.md"
+
+  validation {
+    condition     = can(regex("^https?://[^\\s#]+$", var.runbook_base_url))
+    error_message = "runbook_base_url must be an http(s) URL without a fragment."
+  }
 }
 
 variable "tags" {

@@ -156,3 +156,71 @@ run "rejects_a_maximum_concurrency_below_two" {
 
   expect_failures = [var.maximum_concurrency]
 }
+
+run "alarms_on_errors_and_throttles" {
+  variables {
+    alarm_actions = ["arn:aws:sns:eu-west-1:111122223333:alarms"]
+  }
+
+  assert {
+    condition     = { for k, a in aws_cloudwatch_metric_alarm.this : k => a.metric_name } == { errors = "Errors", throttles = "Throttles" }
+    error_message = "The function needs alarms on its errors and its throttles."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in aws_cloudwatch_metric_alarm.this : (
+        a.namespace == "AWS/Lambda" &&
+        a.dimensions.FunctionName == "dev-subscriber" &&
+        a.statistic == "Sum" &&
+        a.period == 60 && a.evaluation_periods == 5 && a.datapoints_to_alarm == 3 &&
+        a.comparison_operator == "GreaterThanThreshold" && a.threshold == 0 &&
+        a.treat_missing_data == "notBreaching"
+      )
+    ])
+    error_message = "The alarms fire when the function had errors (or throttles) in 3 of the last 5 minutes."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in aws_cloudwatch_metric_alarm.this :
+      a.alarm_actions == toset(["arn:aws:sns:eu-west-1:111122223333:alarms"]) && a.ok_actions == toset(["arn:aws:sns:eu-west-1:111122223333:alarms"])
+    ])
+    error_message = "The alarms must notify the given actions when they fire and recover."
+  }
+
+  assert {
+    condition = (
+      endswith(aws_cloudwatch_metric_alarm.this["errors"].alarm_description, "Runbook: https://github.com/pubsub-ingest/pubsub-ingest/blob/main/docs/operations.md#lambdasubscribererrors") &&
+      endswith(aws_cloudwatch_metric_alarm.this["throttles"].alarm_description, "docs/operations.md#lambdasubscriberthrottles")
+    )
+    error_message = "Each alarm's description must end with its runbook in docs/operations.md."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["errors"].alarm_name == "dev-subscriber-errors" && toset(keys(output.alarm_arns)) == toset(["errors", "throttles"])
+    error_message = "The alarms are named after the function and listed in alarm_arns."
+  }
+}
+
+run "alarms_can_be_switched_off" {
+  variables {
+    enable_alarms = false
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 0 && length(output.alarm_arns) == 0
+    error_message = "Alarms can be switched off."
+  }
+}
+
+run "rejects_more_datapoints_than_evaluation_periods" {
+  command = plan
+
+  variables {
+    alarm_evaluation_periods  = 3
+    alarm_datapoints_to_alarm = 4
+  }
+
+  expect_failures = [aws_cloudwatch_metric_alarm.this]
+}

@@ -260,6 +260,97 @@ run "alarms_on_dlq_depth_and_oldest_message_age" {
     condition     = aws_cloudwatch_metric_alarm.oldest_message_age[0].alarm_actions == toset(["arn:aws:sns:eu-west-1:111122223333:alarms"])
     error_message = "The alarms must notify the given actions."
   }
+
+  assert {
+    condition = (
+      endswith(aws_cloudwatch_metric_alarm.dlq_depth["queue"].alarm_description, "Runbook: https://github.com/pubsub-ingest/pubsub-ingest/blob/main/docs/operations.md#ingestdeadletterqueuenotempty") &&
+      endswith(aws_cloudwatch_metric_alarm.dlq_depth["subscription"].alarm_description, "docs/operations.md#subscriptiondeadletterqueuenotempty") &&
+      endswith(aws_cloudwatch_metric_alarm.oldest_message_age[0].alarm_description, "docs/operations.md#ingestqueueoldestmessagetooold")
+    )
+    error_message = "Each queue alarm's description must end with its runbook in docs/operations.md."
+  }
+}
+
+run "alarms_on_sns_delivery_to_the_queue" {
+  variables {
+    alarm_actions = ["arn:aws:sns:eu-west-1:111122223333:alarms"]
+  }
+
+  assert {
+    condition = {
+      for k, a in aws_cloudwatch_metric_alarm.sns_delivery : k => a.metric_name
+      } == {
+      notifications_failed     = "NumberOfNotificationsFailed"
+      redriven_to_dlq          = "NumberOfNotificationsRedrivenToDlq"
+      failed_to_redrive_to_dlq = "NumberOfNotificationsFailedToRedriveToDlq"
+    }
+    error_message = "SNS needs alarms on failed deliveries, on messages redriven to the subscription DLQ and on messages it could not redrive."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in aws_cloudwatch_metric_alarm.sns_delivery : (
+        a.namespace == "AWS/SNS" &&
+        a.dimensions.TopicName == "dev-data-ingestion-topic" &&
+        a.statistic == "Sum" &&
+        a.comparison_operator == "GreaterThanThreshold" &&
+        a.threshold == 0 &&
+        a.treat_missing_data == "notBreaching"
+      )
+    ])
+    error_message = "The SNS alarms must fire on the first failed delivery of this topic, and stay quiet without data."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in aws_cloudwatch_metric_alarm.sns_delivery :
+      a.alarm_actions == toset(["arn:aws:sns:eu-west-1:111122223333:alarms"]) && a.ok_actions == toset(["arn:aws:sns:eu-west-1:111122223333:alarms"])
+    ])
+    error_message = "The SNS alarms must notify the given actions when they fire and recover."
+  }
+
+  assert {
+    condition = (
+      endswith(aws_cloudwatch_metric_alarm.sns_delivery["notifications_failed"].alarm_description, "Runbook: https://github.com/pubsub-ingest/pubsub-ingest/blob/main/docs/operations.md#snsdeliveryfailed") &&
+      endswith(aws_cloudwatch_metric_alarm.sns_delivery["redriven_to_dlq"].alarm_description, "docs/operations.md#subscriptiondeadletterqueuenotempty") &&
+      endswith(aws_cloudwatch_metric_alarm.sns_delivery["failed_to_redrive_to_dlq"].alarm_description, "docs/operations.md#snsdeadletterredrivefailed")
+    )
+    error_message = "Each SNS alarm's description must end with its runbook in docs/operations.md."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.sns_delivery["notifications_failed"].alarm_name == "dev-data-ingestion-topic-notifications-failed"
+    error_message = "The SNS alarms are named after the topic."
+  }
+
+  assert {
+    condition = toset(keys(output.alarm_arns)) == toset([
+      "queue_dlq_depth", "subscription_dlq_depth", "oldest_message_age",
+      "sns_notifications_failed", "sns_redriven_to_dlq", "sns_failed_to_redrive_to_dlq",
+    ])
+    error_message = "alarm_arns must list every alarm."
+  }
+}
+
+run "runbook_links_follow_the_base_url" {
+  variables {
+    runbook_base_url = "https://wiki.example.com/pubsub-ingest/operations/"
+  }
+
+  assert {
+    condition     = endswith(aws_cloudwatch_metric_alarm.sns_delivery["notifications_failed"].alarm_description, "Runbook: https://wiki.example.com/pubsub-ingest/operations#snsdeliveryfailed")
+    error_message = "The runbook links must start with runbook_base_url (without its trailing slash)."
+  }
+}
+
+run "rejects_a_runbook_url_with_a_fragment" {
+  command = plan
+
+  variables {
+    runbook_base_url = "https://example.com/operations.md#alerts"
+  }
+
+  expect_failures = [var.runbook_base_url]
 }
 
 run "kms_and_alarms_can_be_switched_off" {
@@ -279,7 +370,7 @@ run "kms_and_alarms_can_be_switched_off" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.dlq_depth) == 0 && length(aws_cloudwatch_metric_alarm.oldest_message_age) == 0
+    condition     = length(aws_cloudwatch_metric_alarm.dlq_depth) == 0 && length(aws_cloudwatch_metric_alarm.oldest_message_age) == 0 && length(aws_cloudwatch_metric_alarm.sns_delivery) == 0
     error_message = "Alarms can be switched off."
   }
 }

@@ -12,6 +12,10 @@ locals {
     # certificate authorities by default; the runtime ships them in this
     # bundle. Without it, verify-full fails with a self-signed chain error.
     NODE_EXTRA_CA_CERTS = "/var/runtime/ca-cert.pem"
+    # The queue's name in the handler's spans, and the namespace of the
+    # ingest metrics it writes as CloudWatch Embedded Metric Format.
+    QUEUE_NAME        = element(split(":", var.queue_arn), 5)
+    METRICS_NAMESPACE = var.metrics_namespace
   })
 
   # Everything the function's role may do. Tests read this policy back from the

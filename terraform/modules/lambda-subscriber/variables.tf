@@ -200,3 +200,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the ingest metrics the function writes as Embedded Metric Format (ingest_messages_total by outcome, ingest_lag_seconds, ingest_batch_size, ingest_batch_duration_seconds)."
+  type        = string
+  default     = "PubsubIngest"
+
+  validation {
+    condition     = length(var.metrics_namespace) > 0 && length(var.metrics_namespace) <= 255 && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1 to 255 characters and not start with AWS/ (reserved for AWS services)."
+  }
+}

@@ -72,8 +72,10 @@ run "function_runs_the_subscriber_bundle" {
       PGUSER              = "pubsub_ingest"
       PGSSLMODE           = "verify-full"
       NODE_EXTRA_CA_CERTS = "/var/runtime/ca-cert.pem"
+      QUEUE_NAME          = "dev-data-ingestion-queue"
+      METRICS_NAMESPACE   = "PubsubIngest"
     })
-    error_message = "The function's environment is the secret ARN and the libpq variables (the user of the secret, not the driver's default), with TLS verification against the RDS CAs the runtime ships, and no password."
+    error_message = "The function's environment is the secret ARN and the libpq variables (the user of the secret, not the driver's default), with TLS verification against the RDS CAs the runtime ships, no password, the queue's name for its spans and the namespace of its EMF metrics."
   }
 
   assert {

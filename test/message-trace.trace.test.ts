@@ -102,10 +102,11 @@ describe('one trace per message, from the POST to the insert or the dead-letter 
         expect(childrenOf(trace, request).map((s) => s.name).sort()).toEqual(['publish ' + messaging.topicName, 'validate']);
         const produce = one(trace, 'producer span', (s) => s.kind === 'producer');
         expect(produce.parentSpanId).toBe(request.spanId);
-        // Its one log line names the transaction and the trace.
-        expect(logLines.filter((l) => l.transaction_id === id)).toEqual([
+        // Its POST's one log line names the transaction and the trace (the GETs polling for it have lines of their own).
+        expect(logLines.filter((l) => l.transaction_id === id && l.method === 'POST')).toEqual([
           expect.objectContaining({ msg: 'request', route: '/ingresar-datos', status: 202, trace_id: request.traceId }),
         ]);
+        expect(logLines.filter((l) => l.transaction_id === id && l.method === 'GET').every((l) => l.route === '/data/:id' && typeof l.trace_id === 'string')).toBe(true);
 
         // The PublishBatch call that carried it stands in a trace of its own and links to the message.
         const batch = one(spans, 'PublishBatch span linked to the message', (s) => s.name === 'PublishBatch' && s.links.some((l) => l.spanId === produce.spanId));

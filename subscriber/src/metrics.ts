@@ -102,7 +102,7 @@ export class SubscriberMetrics implements IngestMetrics {
    * @param read resolves with the approximate visible, in-flight and delayed counts
    */
   observeQueue(read: () => Promise<Record<'visible' | 'in_flight' | 'delayed', number>>, onError: () => void): void {
-    const gauge = new Gauge({
+    new Gauge({
       name: 'sqs_queue_messages',
       help: 'Approximate messages in the queue, by state, as SQS last reported them.',
       labelNames: ['state'] as const,
@@ -115,6 +115,5 @@ export class SubscriberMetrics implements IngestMetrics {
         }
       },
     });
-    void gauge;
   }
 }

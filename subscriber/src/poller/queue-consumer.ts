@@ -23,7 +23,12 @@ export interface QueueConsumerOptions {
   maxInFlight: number;
 }
 
-type HeldMessage = Message & { MessageId: string; ReceiptHandle: string; received: ReceivedMessage };
+/** A received message while this consumer holds it: what SQS needs to settle it, and what the core reads. */
+interface HeldMessage {
+  MessageId: string;
+  ReceiptHandle: string;
+  received: ReceivedMessage;
+}
 
 const MAX_BACKOFF_MS = 5_000;
 
@@ -115,7 +120,7 @@ export class QueueConsumer {
         .map((m): HeldMessage => {
           const received = receivedMessageOf(m);
           received.span = this.tracing.process(received, receive, arrivedAt);
-          return { ...m, MessageId: m.MessageId!, ReceiptHandle: m.ReceiptHandle!, received };
+          return { MessageId: m.MessageId!, ReceiptHandle: m.ReceiptHandle!, received };
         });
       receive?.end();
       if (held.length > 0) this.track(this.handle(held));

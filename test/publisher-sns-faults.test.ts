@@ -77,4 +77,30 @@ describe('publisher when SNS throttles or fails', () => {
     expect(scope.isDone()).toBe(true);
     expect(await metricValue(publisher.service.registry, 'sns_publish_total', { outcome: 'failed' })).toBeGreaterThan(0);
   });
+
+  it('When SNS fails some items of a batch and acknowledges others, then 207 says which, the failed ones with retry_after_seconds', async () => {
+    const scope = nock(SNS).post('/').reply(200, publishOkXml).post('/').times(3).reply(500, errorXml('InternalError', 'Receiver'));
+    // Items are published in order with batching off, so the first takes the OK answer.
+    const response = await postJson(`${publisher.url}/ingresar-datos/lote`, [
+      { topic_arn: 'data-ingestion-topic', message: 1 },
+      { topic_arn: 'data-ingestion-topic', message: 2 },
+    ]);
+    expect(response.status).toBe(207);
+    expect(response.json.items.map((i: any) => [i.status, i.error?.code, i.retry_after_seconds])).toEqual([
+      [202, undefined, undefined],
+      [503, 'publish_unavailable', 5],
+    ]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('When SNS fails every item of a batch, then 503 with Retry-After, the error shape and every item answered', async () => {
+    const scope = nock(SNS).post('/').times(6).reply(400, errorXml('Throttling'));
+    const response = await postJson(`${publisher.url}/ingresar-datos/lote`, [
+      { topic_arn: 'data-ingestion-topic', message: 1 },
+      { topic_arn: 'data-ingestion-topic', message: 2 },
+    ]);
+    expect({ status: response.status, code: response.json.error.code, retryAfter: response.headers.get('retry-after') }).toEqual({ status: 503, code: 'publish_throttled', retryAfter: '2' });
+    expect(response.json.items.map((i: any) => i.status)).toEqual([503, 503]);
+    expect(scope.isDone()).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
 // schemathesis against the publisher's served OpenAPI document, on a local stack of its own, then an
-// audit: every 202 schemathesis got must be stored, with the message text exactly as it was sent.
+// audit: every message answered 202 (a single POST, or an item of a batch) must be stored, with the
+// message text exactly as it was sent.
 //
 //   node scripts/conformance/fuzz-api.mjs [--examples N] [--emulator fauxqs|moto] [--seed N]
 //
@@ -57,23 +58,21 @@ try {
   );
 
   const entries = JSON.parse(readFileSync(har, 'utf8')).log.entries;
-  const accepted = entries.filter((e) => e.request.method === 'POST' && e.response.status === 202);
+  const accepted = entries.flatMap(acceptedMessages);
   const serverErrors = entries.filter((e) => e.response.status >= 500 && e.response.status !== 503);
   await drain(stack.messaging.queueUrl);
 
   let stored = 0;
   const problems = [];
-  for (const entry of accepted) {
-    const id = JSON.parse(entry.response.content.text).transaction_id;
-    const body = entry.request.postData?.text ?? '';
-    const node = findNodeAtLocation(parseTree(body), ['message']);
+  for (const { id, text } of accepted) {
+    const node = findNodeAtLocation(parseTree(text), ['message']);
     const { rows } = await pool.query('select message::text as message, attributes::text as attributes from records where transaction_id = $1', [id]);
     const row = rows[0];
-    const sent = JSON.parse(body);
+    const sent = JSON.parse(text);
     const expectedText = typeof sent.message === 'string' && sent.message.length > 0 && !/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u.test(sent.message)
       ? JSON.stringify(sent.message)
-      : body.slice(node.offset, node.offset + node.length).replace(/\uFFFE/g, '\\ufffe').replace(/\uFFFF/g, '\\uffff');
-    if (!row) problems.push(`lost ${id}: ${body.slice(0, 200)}`);
+      : text.slice(node.offset, node.offset + node.length).replace(/\uFFFE/g, '\\ufffe').replace(/\uFFFF/g, '\\uffff');
+    if (!row) problems.push(`lost ${id}: ${text.slice(0, 200)}`);
     else if (row.message !== expectedText || JSON.stringify(JSON.parse(row.attributes)) !== JSON.stringify(sent.attributes ?? {}) && !sameEntries(JSON.parse(row.attributes), sent.attributes ?? {})) {
       problems.push(`altered ${id}: sent ${expectedText.slice(0, 120)} ${JSON.stringify(sent.attributes ?? {})}, stored ${row.message.slice(0, 120)} ${row.attributes}`);
     } else stored++;
@@ -84,7 +83,7 @@ try {
     perOperation.set(key, (perOperation.get(key) ?? 0) + 1);
   }
   console.log(`\nschemathesis made ${entries.length} requests (${[...perOperation].map(([k, n]) => `${k} ${n}`).join(', ')}), seed ${seed}`);
-  console.log(`audit: ${accepted.length} answered 202, ${stored} stored and equal, ${problems.length} not; ${serverErrors.length} answers 5xx other than 503`);
+  console.log(`audit: ${accepted.length} messages answered 202 (${accepted.filter((a) => a.batch).length} of them batch items), ${stored} stored and equal, ${problems.length} not; ${serverErrors.length} answers 5xx other than 503`);
   for (const p of problems.slice(0, 10)) console.log(`  ${p}`);
   exitCode = schemathesisCode === 0 && problems.length === 0 && serverErrors.length === 0 && accepted.length > 0 ? 0 : 1;
 } finally {
@@ -95,6 +94,22 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
+
+/** The messages of one request that were answered 202, each with the JSON text it was sent as. */
+function acceptedMessages(entry) {
+  if (entry.request.method !== 'POST') return [];
+  const text = entry.request.postData?.text ?? '';
+  const path = new URL(entry.request.url).pathname;
+  if (path === '/ingresar-datos') {
+    return entry.response.status === 202 ? [{ id: JSON.parse(entry.response.content.text).transaction_id, text, batch: false }] : [];
+  }
+  if (path !== '/ingresar-datos/lote' || ![202, 207].includes(entry.response.status)) return [];
+  const contentType = entry.request.headers.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? '';
+  const items = contentType.startsWith('application/x-ndjson')
+    ? text.split('\n').filter((line) => !/^[ \t\r]*$/.test(line))
+    : parseTree(text).children.map((node) => text.slice(node.offset, node.offset + node.length));
+  return JSON.parse(entry.response.content.text).items.filter((item) => item.status === 202).map((item) => ({ id: item.transaction_id, text: items[item.index], batch: true }));
+}
 
 function sameEntries(a, b) {
   return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());

@@ -1,4 +1,5 @@
-import { inspectJsonText } from './json-text';
+import fc from 'fast-check';
+import { arrayElementSpans, inspectJsonText } from './json-text';
 
 const inspect = (text: string, maxDepth = 128) => inspectJsonText(text, { maxDepth });
 
@@ -35,5 +36,27 @@ describe('inspectJsonText', () => {
   it('When nesting is thousands of levels deep, then it stops at the limit without exhausting the stack', () => {
     const text = '['.repeat(100_000) + ']'.repeat(100_000);
     expect(inspect(text).problem?.code).toBe('too_deep');
+  });
+});
+
+describe('arrayElementSpans', () => {
+  const elements = (text: string) => arrayElementSpans(text).map(({ start, end }) => text.slice(start, end));
+
+  it('When the root array holds values of every kind with odd spacing, then each span is its exact text', () => {
+    const text = '[ {"a": [1, {"b": "]"}]} ,\n"x,y" ,12345678901234567890,\t[[ ]],{},true ]';
+    expect(elements(text)).toEqual(['{"a": [1, {"b": "]"}]}', '"x,y"', '12345678901234567890', '[[ ]]', '{}', 'true']);
+  });
+
+  it('When the array is empty, then there are no elements', () => {
+    expect(elements(' [ ] ')).toEqual([]);
+  });
+
+  it('When any JSON array is split, then each span parses to its element', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue()), fc.constantFrom('', ' ', '\n\t'), (values, ws) => {
+        const text = `[${ws}${values.map((v) => JSON.stringify(v, null, ws ? 1 : 0)).join(`${ws},${ws}`)}${ws}]`;
+        expect(elements(text).map((t) => JSON.parse(t))).toEqual(JSON.parse(text));
+      }),
+    );
   });
 });

@@ -119,3 +119,39 @@ export function inspectJsonText(text: string, { maxDepth }: { maxDepth: number }
   if (stack.length > 0 || !sawToken) return fail('malformed_json', 'not valid JSON');
   return { problem: undefined, members };
 }
+
+/**
+ * Where each element of a root array sits in `text`, so each can be kept as the producer wrote it.
+ * Only boundaries are found: the text must already have parsed as JSON, and each element is then
+ * inspected on its own, so one bad element never hides the others.
+ */
+export function arrayElementSpans(text: string): JsonSpan[] {
+  const scanner = createScanner(text, true);
+  const spans: JsonSpan[] = [];
+  let depth = 0;
+  let start = -1;
+  let end = -1;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    const offset = scanner.getTokenOffset();
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      if (depth === 1 && start < 0) start = offset;
+      depth++;
+      continue;
+    }
+    if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) {
+      depth--;
+      if (depth === 1) end = offset + 1;
+      if (depth === 0 && start >= 0) spans.push({ start, end });
+      continue;
+    }
+    if (depth !== 1) continue;
+    if (token === SyntaxKind.CommaToken) {
+      spans.push({ start, end });
+      start = -1;
+    } else {
+      if (start < 0) start = offset;
+      end = offset + scanner.getTokenLength();
+    }
+  }
+  return spans;
+}

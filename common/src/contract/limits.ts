@@ -24,6 +24,10 @@ export const MAX_USER_ATTRIBUTES = 4;
 export const ATTRIBUTE_NAME = /^(?!aws\.|amazon\.)(?!.*\.\.)(?!\.)[A-Za-z0-9_.-]{1,256}(?<!\.)$/i;
 export const MAX_ATTRIBUTE_NAME_LENGTH = 256;
 
+/** How much one POST /ingresar-datos/lote may carry: bounded so a batch's memory and its wait for SNS stay those of a few single requests. */
+export const BATCH_MAX_ITEMS = 500;
+export const BATCH_MAX_BYTES = 1_048_576;
+
 /** `Idempotency-Key`: 1 to 255 visible ASCII characters. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;

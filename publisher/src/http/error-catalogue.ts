@@ -1,3 +1,5 @@
+import { BATCH_MAX_BYTES, BATCH_MAX_ITEMS } from '@pubsub-ingest/common';
+
 /**
  * Every error code the API answers with, its status and when. The OpenAPI document and the README
  * list these; tests check that every answer names one of them. A client's fault is a 4xx without
@@ -13,8 +15,9 @@ export const ERROR_CODES = {
   bad_request: { status: 400, when: 'the request is not valid HTTP' },
   not_found: { status: 404, when: 'no record with this id is stored (yet), or no such route' },
   method_not_allowed: { status: 405, when: 'the method is not allowed on this path (see Allow)' },
-  payload_too_large: { status: 413, when: 'the body, or the message with its attributes, is larger than SNS accepts (256 KiB)' },
-  unsupported_media_type: { status: 415, when: 'the body is not application/json in UTF-8' },
+  payload_too_large: { status: 413, when: `the body, or the message with its attributes, is larger than SNS accepts (256 KiB); a batch body larger than ${BATCH_MAX_BYTES} bytes` },
+  too_many_items: { status: 413, when: `a batch holds more than ${BATCH_MAX_ITEMS} items` },
+  unsupported_media_type: { status: 415, when: 'the body is not application/json (or, for a batch, application/x-ndjson) in UTF-8' },
   headers_too_large: { status: 431, when: 'the request headers are too large' },
   validation_failed: { status: 422, when: 'a field is missing, unknown or invalid (details name each one)' },
   unknown_topic: { status: 422, when: 'topic_arn is not a topic this service publishes to' },
@@ -23,6 +26,7 @@ export const ERROR_CODES = {
   duplicate_key: { status: 422, when: 'an object in the body repeats a key' },
   idempotency_key_reused: { status: 422, when: 'the Idempotency-Key was first used with a different request' },
   message_rejected: { status: 422, when: 'SNS refused this message itself; sending it again unchanged cannot succeed' },
+  batch_refused: { status: 422, when: 'no item of a batch was accepted, each for a fault of its own (the items say which)' },
   internal_error: { status: 500, when: 'a fault of the service itself; never expected, always logged' },
   method_not_implemented: { status: 501, when: 'the request method is not one this server knows' },
   publish_throttled: { status: 503, when: 'SNS is throttling publishes (with Retry-After)' },

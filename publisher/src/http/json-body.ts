@@ -8,20 +8,27 @@ export interface JsonBody {
   value: unknown;
 }
 
+/** Media types a route accepts, as `ctx.request.is` takes them, and how an error names them. */
+export interface AcceptedMedia {
+  types: string[];
+  described: string;
+}
+
+export const JSON_MEDIA: AcceptedMedia = { types: ['application/json', '+json'], described: 'JSON (Content-Type: application/json)' };
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a JSON request body with clear errors: 415 for another content type or a charset other
- * than UTF-8, 413 above `limitBytes`, 400 for bytes that are not UTF-8 (never silently replaced)
- * or text that is not JSON.
+ * Reads a request body as text with clear errors: 415 for another content type or a charset other
+ * than UTF-8, 413 above `limitBytes`, 400 for bytes that are not UTF-8 (never silently replaced).
  */
-export async function readJsonBody(ctx: Context, limitBytes: number): Promise<JsonBody> {
-  if (!ctx.request.is('application/json', '+json')) {
-    throw new AppError('unsupported_media_type', 'the request body must be JSON (Content-Type: application/json)');
+export async function readUtf8Body(ctx: Context, limitBytes: number, media: AcceptedMedia): Promise<string> {
+  if (!ctx.request.is(...media.types)) {
+    throw new AppError('unsupported_media_type', `the request body must be ${media.described}`);
   }
   const charset = ctx.request.charset;
   if (charset && charset.toLowerCase() !== 'utf-8' && charset.toLowerCase() !== 'utf8') {
-    throw new AppError('unsupported_media_type', `the request body must be UTF-8 JSON, not ${charset}`);
+    throw new AppError('unsupported_media_type', `the request body must be UTF-8, not ${charset}`);
   }
   let bytes: Buffer;
   try {
@@ -34,15 +41,23 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<Js
     if (type === 'request.aborted') throw new AppError('request_aborted', 'the client closed the request');
     throw new AppError('malformed_body', 'the request body could not be read');
   }
-  let text: string;
   try {
-    text = utf8.decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new AppError('invalid_utf8', 'the request body is not valid UTF-8');
   }
+}
+
+/** 400 malformed_json for text that is not JSON; `what` names it in the message. */
+export function parseJsonText(text: string, what = 'the request body'): JsonBody {
   try {
     return { text, value: JSON.parse(text) };
   } catch (err) {
-    throw new AppError('malformed_json', `the request body is not valid JSON: ${(err as Error).message}`);
+    throw new AppError('malformed_json', `${what} is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/** A JSON request body (see readUtf8Body for the errors). */
+export async function readJsonBody(ctx: Context, limitBytes: number): Promise<JsonBody> {
+  return parseJsonText(await readUtf8Body(ctx, limitBytes, JSON_MEDIA));
 }

@@ -1,8 +1,8 @@
-import { MAX_USER_ATTRIBUTES } from '@pubsub-ingest/common';
+import { BATCH_MAX_BYTES, BATCH_MAX_ITEMS, MAX_USER_ATTRIBUTES } from '@pubsub-ingest/common';
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 import { codesWithStatus } from '../http/error-catalogue';
-import { ErrorResponse, IdempotencyKey, IngestAccepted, IngestRequest, StoredRecord } from '../publish/publish.schema';
+import { BatchItem, BatchResult, ErrorResponse, IdempotencyKey, IngestAccepted, IngestRequest, StoredRecord } from '../publish/publish.schema';
 
 const errorResponse = (status: number, extra = '') => ({
   description: `${codesWithStatus(status)}${extra}`,
@@ -19,9 +19,14 @@ export interface OpenApiOptions {
 
 /** The OpenAPI 3.1 document, built from the same zod schemas that validate requests. */
 export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = {}): ReturnType<typeof createDocument> {
-  const request = topics?.length
-    ? IngestRequest.extend({ topic_arn: IngestRequest.shape.topic_arn.meta({ override: { enum: topics } }) }).meta({ id: 'IngestRequest' })
-    : IngestRequest;
+  const topicArn = topics?.length ? { topic_arn: IngestRequest.shape.topic_arn.meta({ override: { enum: topics } }) } : undefined;
+  const request = topicArn ? IngestRequest.extend(topicArn).meta({ id: 'IngestRequest' }) : IngestRequest;
+  const item = topicArn ? BatchItem.extend(topicArn).meta({ id: 'BatchItem' }) : BatchItem;
+  const batchResult = (description: string, headers?: typeof retryAfter) => ({
+    description,
+    ...(headers ? { headers } : {}),
+    content: { 'application/json': { schema: BatchResult } },
+  });
   return createDocument({
     openapi: '3.1.0',
     info: {
@@ -58,6 +63,37 @@ export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = 
             '415': errorResponse(415),
             '422': errorResponse(422),
             '503': { ...errorResponse(503), headers: retryAfter },
+          },
+        },
+      },
+      '/ingresar-datos/lote': {
+        post: {
+          operationId: 'ingestBatch',
+          summary: 'Publish many messages in one request',
+          description:
+            `Up to ${BATCH_MAX_ITEMS} items and ${BATCH_MAX_BYTES} bytes, as a JSON array or as NDJSON (one item per line; blank lines are skipped). ` +
+            'Each item is the body of a single POST /ingresar-datos, with its Idempotency-Key as the field idempotency_key, and is checked, claimed and ' +
+            'published exactly as that request would be: the answer gives each item, in request order, its own status and transaction id or error. ' +
+            'An item answered 202 will be stored exactly once; any other item is not stored unless sent again. ' +
+            'Items are handled concurrently: two items with one Idempotency-Key and different content are not ordered, one of them is refused.',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: z.array(item).min(1).max(BATCH_MAX_ITEMS) },
+              'application/x-ndjson': { schema: z.string().meta({ description: 'One BatchItem as JSON per line.' }) },
+            },
+          },
+          responses: {
+            '202': batchResult('Every item was accepted: SNS acknowledged each of them.'),
+            '207': batchResult('Some items were accepted and some not; each item says which. Send again only the items not answered 202 (503 ones after their retry_after_seconds).'),
+            '400': errorResponse(400),
+            '413': errorResponse(413),
+            '415': errorResponse(415),
+            '422': {
+              description: `The body is not a batch (Error), or no item was accepted and none may succeed later (BatchResult with ${'`batch_refused`'}). ${codesWithStatus(422)}`,
+              content: { 'application/json': { schema: z.union([ErrorResponse, BatchResult]) } },
+            },
+            '503': batchResult('No item was accepted and some may be later: a dependency is unavailable. Retry after Retry-After.', retryAfter),
           },
         },
       },

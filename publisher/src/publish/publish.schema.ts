@@ -61,6 +61,41 @@ export const IdempotencyKey = z
     example: 'order-4711',
   });
 
+/** One item of POST /ingresar-datos/lote: a single request's body, with that request's Idempotency-Key as a field. */
+export const BatchItem = IngestRequest.extend({
+  idempotency_key: IdempotencyKey.optional(),
+})
+  .strict()
+  .meta({ id: 'BatchItem' });
+
+const itemError = z.object({
+  code: z.string().meta({ description: 'The code a single POST of this item would have been answered with.', example: 'validation_failed' }),
+  message: z.string(),
+  details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+
+export const BatchItemResult = z
+  .object({
+    index: z.number().int().min(0).meta({ description: 'Position of the item in the request, from 0.' }),
+    status: z.number().int().meta({ description: 'What a single POST of this item would have been answered with: 202, a 4xx, or 503.', example: 202 }),
+    transaction_id: z.uuid().optional().meta({ description: 'Only when accepted (202): the id under which the record can be read.' }),
+    error: itemError.optional().meta({ description: 'Only when not accepted.' }),
+    retry_after_seconds: z.number().int().optional().meta({ description: 'Only with status 503: when this item may be sent again.' }),
+  })
+  .meta({ id: 'BatchItemResult' });
+
+export const BatchResult = z
+  .object({
+    accepted: z.number().int().meta({ description: 'Items SNS acknowledged (status 202): each will be stored exactly once.' }),
+    refused: z.number().int().meta({ description: 'Items not accepted: nothing of them is stored unless sent again.' }),
+    items: z.array(BatchItemResult).meta({ description: 'One result per item, in request order.' }),
+    error: z
+      .object({ code: z.string(), message: z.string() })
+      .optional()
+      .meta({ description: 'Only when no item was accepted: the answer as a whole, like a single request\'s error.' }),
+  })
+  .meta({ id: 'BatchResult' });
+
 export const StoredRecord = z
   .object({
     transaction_id: z.uuid(),
@@ -99,12 +134,12 @@ export const ErrorResponse = z
   .meta({ id: 'Error' });
 
 /** Turns zod issues into `{field, message}` pairs that name the offending field. */
-export function fieldErrorsOf(error: z.ZodError): { field: string; message: string }[] {
+export function fieldErrorsOf(error: z.ZodError, root = '(body)'): { field: string; message: string }[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return { field: issue.keys.join(', '), message: 'unknown field' };
     }
-    const field = issue.path.length ? issue.path.map(String).join('.') : '(body)';
+    const field = issue.path.length ? issue.path.map(String).join('.') : root;
     const message = issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message;
     return { field, message };
   });

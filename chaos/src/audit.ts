@@ -3,6 +3,8 @@ import type { Outcome } from './load';
 
 export interface AuditReport {
   messages: number;
+  /** Sent as items of POST /ingresar-datos/lote. */
+  batched: number;
   accepted: number;
   refusedAsRequired: number;
   /** Accepted (202) and not in the table. */
@@ -37,7 +39,7 @@ export async function audit(pool: Pool, outcomes: readonly Outcome[]): Promise<A
   for (const r of rows) byText.set(r.message, [...(byText.get(r.message) ?? []), r]);
 
   const report: AuditReport = {
-    messages: outcomes.length, accepted: 0, refusedAsRequired: 0, lost: 0, duplicated: 0, altered: 0, retriedTwice: 0,
+    messages: outcomes.length, batched: outcomes.filter((o) => o.batched).length, accepted: 0, refusedAsRequired: 0, lost: 0, duplicated: 0, altered: 0, retriedTwice: 0,
     refusedValid: 0, acceptedInvalid: 0, keyReuseAccepted: 0, storedAfterRefusal: 0, failedAttempts: 0, gaveUp: 0, examples: [],
   };
   const example = (what: string, o: Outcome) => report.examples.length < 10 && report.examples.push(`${what}: #${o.n} ${o.message.kind} ${o.message.text.slice(0, 120)}`);

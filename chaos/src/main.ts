@@ -105,7 +105,7 @@ async function main(): Promise<number> {
 
   const line = `lost ${report.lost}, duplicated ${report.duplicated}, altered ${report.altered}, dlq ${dlq}`;
   const details = [
-    `${report.messages} messages: ${report.accepted} accepted (202), ${report.refusedAsRequired} refused as the contract requires`,
+    `${report.messages} messages (${report.batched} of them as items of batches): ${report.accepted} accepted (202), ${report.refusedAsRequired} refused as the contract requires`,
     `${report.failedAttempts} attempts failed (503 or connection) and were retried; ${report.retriedTwice} stored twice after such a retry without a key (at-least-once, documented); ${report.gaveUp} gave up`,
     `contract at the door: ${report.refusedValid} valid refused, ${report.acceptedInvalid} invalid accepted, ${report.keyReuseAccepted} reused keys accepted, ${report.storedAfterRefusal} stored after a refusal`,
     `faults: ${cluster.kills.subscriber} subscriber, ${cluster.kills.postgres} postgres and ${cluster.kills.publisher} publisher SIGKILLs; ${proxy.counts.failedBefore} SNS/SQS calls failed before and ${proxy.counts.failedAfter} after reaching the emulator`,

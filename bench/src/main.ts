@@ -11,6 +11,7 @@ import { findProblems, type BenchResults, type Expected } from './report/results
 import { checkTargets } from './report/targets';
 import { writeResults } from './report/write-results';
 import type { Scenario, ScenarioContext } from './scenarios/context';
+import { batchScenario } from './scenarios/batch';
 import { drainScenario } from './scenarios/drain';
 import { e2eScenario, tracingScenario } from './scenarios/e2e';
 import { memoryScenario } from './scenarios/memory';
@@ -19,7 +20,7 @@ import { readScenario } from './scenarios/read';
 import { startBenchStack, type Stack } from './bench-stack';
 
 const RESULTS_DIR = resolve(__dirname, '..', 'results');
-const ALL: Scenario[] = [publishScenario, drainScenario, e2eScenario, tracingScenario, readScenario, memoryScenario];
+const ALL: Scenario[] = [publishScenario, batchScenario, drainScenario, e2eScenario, tracingScenario, readScenario, memoryScenario];
 
 let activeStack: Stack | undefined;
 
@@ -34,6 +35,7 @@ function describeSizes({ sizes, quick }: BenchOptions): string {
   return [
     quick ? 'quick mode' : 'full run',
     `publish ${sizes.publish.durationS} s per concurrency level`,
+    `batch ${sizes.batch.durationS} s of ${sizes.batch.items}-message batches on ${sizes.batch.connections} connections`,
     `drain ${fmt.int(sizes.drain.messages)} messages${sizes.drain.rounds > 1 ? ` (best of ${sizes.drain.rounds} interleaved rounds; sqs_consumer once)` : ''}`,
     `e2e ${fmt.int(sizes.e2e.rate)} POST/s for ${sizes.e2e.durationS} s`,
     `read ${sizes.read.durationS} s over ${fmt.int(sizes.read.rows)} records with ${sizes.read.connections} connections`,

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['publish', 'drain', 'e2e', 'tracing', 'read', 'memory'] as const;
+export const SCENARIOS = ['publish', 'batch', 'drain', 'e2e', 'tracing', 'read', 'memory'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Sizes {
   publish: { concurrency: number[]; durationS: number; warmupS: number };
+  /** Batches of `items` messages on `connections`; the ceiling keeps `ceilingInFlight` PublishBatch calls going. */
+  batch: { items: number; connections: number; durationS: number; ceilingInFlight: number };
   /** Interleaved rounds; each system reports its best run (sqs_consumer runs once). */
   drain: { messages: number; rounds: number };
   e2e: { rate: number; durationS: number; connections: number };
@@ -25,6 +27,8 @@ export interface BenchOptions {
 
 const FULL: Sizes = {
   publish: { concurrency: [1, 16, 64, 256], durationS: 10, warmupS: 2 },
+  // 8 × 100 messages stay below the publisher's default PUBLISH_MAX_IN_FLIGHT of 1,000, so none is shed.
+  batch: { items: 100, connections: 8, durationS: 10, ceilingInFlight: 16 },
   drain: { messages: 100_000, rounds: 3 },
   e2e: { rate: 1_000, durationS: 30, connections: 32 },
   read: { rows: 100_000, durationS: 10, connections: 32 },
@@ -36,12 +40,13 @@ const FULL: Sizes = {
 const QUICK: Sizes = {
   ...FULL,
   publish: { ...FULL.publish, durationS: 1.5, warmupS: 0.5 },
+  batch: { ...FULL.batch, durationS: 1.5 },
   drain: { messages: 2_000, rounds: 1 },
   e2e: { rate: 200, durationS: 5, connections: 8 },
   read: { ...FULL.read, rows: 2_000, durationS: 1.5 },
 };
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,drain,e2e,tracing,read,memory] [--profile]
+export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,batch,drain,e2e,tracing,read,memory] [--profile]
 
   --quick     every scenario at a tiny size (under a minute); writes bench/results/quick.*
               and exits non-zero when a scenario fails or a figure is missing

@@ -31,6 +31,13 @@ export function chartPanels(results: BenchResults): Panel[] {
     panels.push({ title: 'publish: POST throughput', unit: 'req/s, higher is better', groups: byLevel('req_per_s') });
     panels.push({ title: 'publish: POST latency p99', unit: 'ms, lower is better', groups: byLevel('p99_ms') });
   }
+  if (has('batch')) {
+    panels.push({
+      title: 'batch: messages acknowledged by SNS',
+      unit: 'msg/s, higher is better',
+      groups: [{ label: 'batch', bars: bars(results, 'batch', ['ours', 'ceiling'], 'msgs_per_s') }],
+    });
+  }
   if (has('drain')) {
     panels.push({
       title: 'drain: queue to stored rows',

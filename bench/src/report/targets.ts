@@ -34,6 +34,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     ratio('drain: ours ≥ 4× sqs_consumer', drain('ours'), drain('sqs_consumer'), 4),
     ratio('drain: ours ≥ 1.5× benthos', drain('ours'), drain('benthos'), 1.5),
     ratio('publish: ours ≥ 2× unbatched at c64', m('publish', 'ours', 'req_per_s_c64'), m('publish', 'unbatched', 'req_per_s_c64'), 2),
+    ratio('batch: ours ≥ 0.8× bare PublishBatch ceiling', m('batch', 'ours', 'msgs_per_s'), m('batch', 'ceiling', 'msgs_per_s'), 0.8),
     atMost('publish: ours p99 ≤ 25 ms at c64', m('publish', 'ours', 'p99_ms_c64'), 25, 'ms'),
     ratio('read: ours ≥ 0.7× ceiling', m('read', 'ours', 'req_per_s'), m('read', 'ceiling', 'req_per_s'), 0.7),
     atMost('read: ours p99 ≤ 5 ms at half the max rate', m('read', 'ours', 'p99_ms_half'), 5, 'ms'),

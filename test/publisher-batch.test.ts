@@ -98,7 +98,7 @@ describe('POST /ingresar-datos/lote: many messages in one request, each answered
     ['the array is empty', '[]', 422, 'validation_failed'],
     ['the body is an object, not an array', `{"topic_arn": "t", "message": 1}`, 422, 'validation_failed'],
     ['the array is not valid JSON', '[{"topic_arn": "t", "message": 1},', 400, 'malformed_json'],
-    [`there are more than ${BATCH_MAX_ITEMS} items`, JSON.stringify(Array.from({ length: BATCH_MAX_ITEMS + 1 }, () => ({ topic_arn: 't', message: 1 }))), 413, 'too_many_items'],
+    [`there are more than ${BATCH_MAX_ITEMS} items`, JSON.stringify(Array.from({ length: BATCH_MAX_ITEMS + 1 }, () => ({ topic_arn: 't', message: 1 }))), 422, 'too_many_items'],
     [`the body is larger than ${BATCH_MAX_BYTES} bytes`, JSON.stringify([{ topic_arn: 't', message: 'x'.repeat(BATCH_MAX_BYTES) }]), 413, 'payload_too_large'],
   ])('When %s, then the whole batch is refused: %s %s', async (_, body, status, code) => {
     const response = await postJson(batchUrl, body);

@@ -41,6 +41,7 @@ let exitCode = 1;
 try {
   await waitReady(`${base}/readyz`, { name: 'publisher' });
   const args = [
+    '--config-file', join(dirname(fileURLToPath(import.meta.url)), 'schemathesis.toml'),
     'run', `${base}/openapi.json`,
     '--checks', 'all',
     '--phases', 'examples,coverage,fuzzing,stateful',

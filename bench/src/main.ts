@@ -12,6 +12,7 @@ import { checkTargets } from './report/targets';
 import { writeResults } from './report/write-results';
 import type { Scenario, ScenarioContext } from './scenarios/context';
 import { batchScenario } from './scenarios/batch';
+import { containerScenario } from './scenarios/container';
 import { drainScenario } from './scenarios/drain';
 import { e2eScenario, tracingScenario } from './scenarios/e2e';
 import { memoryScenario } from './scenarios/memory';
@@ -20,7 +21,7 @@ import { readScenario } from './scenarios/read';
 import { startBenchStack, type Stack } from './bench-stack';
 
 const RESULTS_DIR = resolve(__dirname, '..', 'results');
-const ALL: Scenario[] = [publishScenario, batchScenario, drainScenario, e2eScenario, tracingScenario, readScenario, memoryScenario];
+const ALL: Scenario[] = [publishScenario, batchScenario, drainScenario, e2eScenario, tracingScenario, readScenario, memoryScenario, containerScenario];
 
 let activeStack: Stack | undefined;
 

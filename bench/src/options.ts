@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['publish', 'batch', 'drain', 'e2e', 'tracing', 'read', 'memory'] as const;
+export const SCENARIOS = ['publish', 'batch', 'drain', 'e2e', 'tracing', 'read', 'memory', 'container'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Sizes {
@@ -46,7 +46,7 @@ const QUICK: Sizes = {
   read: { ...FULL.read, rows: 2_000, durationS: 1.5 },
 };
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,batch,drain,e2e,tracing,read,memory] [--profile]
+export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,batch,drain,e2e,tracing,read,memory,container] [--profile]
 
   --quick     every scenario at a tiny size (under a minute); writes bench/results/quick.*
               and exits non-zero when a scenario fails or a figure is missing

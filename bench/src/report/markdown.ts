@@ -15,6 +15,8 @@ const UNITS: [RegExp, string][] = [
   [/^publisher_rss_mib$/, 'publisher RSS MiB'],
   [/^subscriber_rss_mib$/, 'subscriber RSS MiB'],
   [/^rss_mib$/, 'RSS MiB'],
+  [/^memory_limit_mib$/, 'memory limit MiB'],
+  [/^batch_msgs_per_s$/, 'msg/s in batches'],
   [/^failed$/, 'failed'],
   [/^refused_items$/, 'items refused'],
   [/^cpu_cores$/, 'cores'],

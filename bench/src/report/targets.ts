@@ -39,7 +39,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     ratio('read: ours ≥ 0.7× ceiling', m('read', 'ours', 'req_per_s'), m('read', 'ceiling', 'req_per_s'), 0.7),
     atMost('read: ours p99 ≤ 5 ms at half the max rate', m('read', 'ours', 'p99_ms_half'), 5, 'ms'),
     atMost('e2e: lag p99 ≤ 250 ms', m('e2e', 'ours', 'p99_ms'), 250, 'ms'),
-    atMost('memory: publisher ≤ 150 MiB under load', m('memory', 'ours', 'publisher_rss_mib'), 150, 'MiB'),
-    atMost('memory: subscriber ≤ 150 MiB with the queue full', m('memory', 'ours', 'subscriber_rss_mib'), 150, 'MiB'),
+    atMost('container: publisher RSS ≤ 150 MiB under load, 256 MiB limit', m('container', 'publisher', 'rss_mib'), 150, 'MiB'),
+    atMost('container: subscriber RSS ≤ 150 MiB with the queue full, 256 MiB limit', m('container', 'subscriber', 'rss_mib'), 150, 'MiB'),
   ];
 }

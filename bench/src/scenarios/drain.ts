@@ -26,7 +26,7 @@ interface Consumer {
  */
 const DRAIN_VISIBILITY_TIMEOUT_S = 5;
 
-async function fillQueue(stack: Stack, messages: number): Promise<void> {
+export async function fillQueue(stack: Stack, messages: number): Promise<void> {
   await stack.truncateRecords();
   await stack.freshMessaging({ visibilityTimeoutSeconds: DRAIN_VISIBILITY_TIMEOUT_S });
   await preloadQueue(stack, messages);
@@ -39,7 +39,7 @@ async function fillQueue(stack: Stack, messages: number): Promise<void> {
  * Stored rows per second, from the first row seen to the last: each consumer's start-up (Node,
  * Go, connections) is left out, so the figure is its steady drain rate.
  */
-async function watchRows(stack: Stack, label: string, consumer: Consumer, messages: number): Promise<{ msgsPerS: number; seconds: number }> {
+export async function watchRows(stack: Stack, label: string, consumer: { process: Pick<RunningProcess, 'exited' | 'recentOutput'> }, messages: number): Promise<{ msgsPerS: number; seconds: number }> {
   const deadline = Date.now() + Math.max(120_000, messages * 5);
   let first: { at: number; count: number } | undefined;
   let lastTick = Date.now();
@@ -65,7 +65,7 @@ async function watchRows(stack: Stack, label: string, consumer: Consumer, messag
 }
 
 /** Every peer must store the same rows the subscriber stores, or its speed means nothing. */
-async function verifyRows(stack: Stack, label: string, messages: number): Promise<void> {
+export async function verifyRows(stack: Stack, label: string, messages: number): Promise<void> {
   const { rows } = await stack.pool.query<{ good: string }>(
     `select count(*) as good from records
      where topic = $1 and content_type = 'application/json' and schema_version = 1
@@ -77,7 +77,7 @@ async function verifyRows(stack: Stack, label: string, messages: number): Promis
 }
 
 /** A drain is over when the consumer has also deleted what it stored (after the commit, as the subscriber does). */
-async function waitQueueEmpty(stack: Stack, label: string): Promise<void> {
+export async function waitQueueEmpty(stack: Stack, label: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while ((await stack.queueDepth()) > 0) {
     if (Date.now() > deadline) throw new Error(`${label}: rows stored but messages still on the queue after 60 s`);

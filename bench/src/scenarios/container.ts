@@ -1,0 +1,102 @@
+import { ensureImages, runContainer, type Images, type RunningContainer } from '../containers';
+import { meterCpu, withCpu } from '../cpu-usage';
+import { runLoad } from '../load/autocannon-run';
+import { sampleRequest } from '../messages';
+import { fmt, progress } from '../progress';
+import { sampleRss } from '../rss-sampler';
+import { round } from '../stats';
+import { measure, type Scenario, type ScenarioContext } from './context';
+import { fillQueue, verifyRows, waitQueueEmpty, watchRows } from './drain';
+
+/** What the chart's pods get at most; the figure that matters is how much of it each service uses. */
+const MEMORY_LIMIT_MIB = 256;
+
+/** Peak RSS while `load` runs, and whether the kernel had to kill the container for memory. */
+async function underLoad(container: RunningContainer, load: () => Promise<Record<string, number>>): Promise<Record<string, number>> {
+  const rss = sampleRss(container.pid);
+  const cpu = meterCpu(container.pid);
+  const metrics = await load();
+  withCpu(metrics, 'cpu_cores', cpu.stop());
+  metrics.rss_mib = round(await rss.stop(), 1);
+  metrics.memory_limit_mib = MEMORY_LIMIT_MIB;
+  if (await container.oomKilled()) throw new Error('the container was killed for exceeding its memory limit');
+  return metrics;
+}
+
+async function publisherInContainer(context: ScenarioContext, images: Images): Promise<Record<string, number>> {
+  const { stack, options } = context;
+  await stack.freshMessaging();
+  const container = await runContainer('publisher', images.publisher, { ...stack.serviceEnv, DATABASE_POOL_SIZE: String(options.sizes.poolSize) }, MEMORY_LIMIT_MIB);
+  try {
+    return await underLoad(container, async () => {
+      const { durationS } = options.sizes.publish;
+      const single = await runLoad({
+        label: 'publisher container c64',
+        url: `${container.url}/ingresar-datos`,
+        method: 'POST',
+        body: JSON.stringify(sampleRequest(stack.topicName, 1)),
+        headers: { 'content-type': 'application/json' },
+        connections: 64,
+        durationS,
+      });
+      const { items, connections } = options.sizes.batch;
+      const batch = await runLoad({
+        label: `publisher container, ${items}-message batches c${connections}`,
+        url: `${container.url}/ingresar-datos/lote`,
+        method: 'POST',
+        body: JSON.stringify(Array.from({ length: items }, (_, n) => sampleRequest(stack.topicName, n))),
+        headers: { 'content-type': 'application/json' },
+        connections,
+        durationS,
+      });
+      if (single.failed + batch.failed > 0) throw new Error(`${single.failed + batch.failed} requests failed`);
+      progress.done(`publisher container: ${fmt.int(single.reqPerS)} req/s at c64, ${fmt.int(batch.reqPerS * items)} msg/s in batches`);
+      return { req_per_s_c64: single.reqPerS, p99_ms_c64: single.p99Ms, batch_msgs_per_s: round(batch.reqPerS * items, 0) };
+    });
+  } finally {
+    await container.stop();
+    await stack.emptyQueue();
+  }
+}
+
+async function subscriberInContainer(context: ScenarioContext, images: Images): Promise<Record<string, number>> {
+  const { stack, options } = context;
+  const messages = options.sizes.drain.messages;
+  await fillQueue(stack, messages);
+  const container = await runContainer(
+    'subscriber',
+    images.subscriber,
+    { ...stack.serviceEnv, POLLERS: String(options.sizes.pollers), DATABASE_POOL_SIZE: String(options.sizes.poolSize) },
+    MEMORY_LIMIT_MIB,
+  );
+  try {
+    return await underLoad(container, async () => {
+      const consumer = { process: { exited: () => false, recentOutput: () => '' } };
+      const { msgsPerS, seconds } = await watchRows(stack, 'subscriber container', consumer, messages);
+      await waitQueueEmpty(stack, 'subscriber container');
+      await verifyRows(stack, 'subscriber container', messages);
+      progress.done(`subscriber container: ${fmt.int(msgsPerS)} msg/s with ${fmt.int(messages)} messages queued`);
+      return { msgs_per_s: round(msgsPerS, 0), seconds: round(seconds, 2) };
+    });
+  } finally {
+    await container.stop();
+  }
+}
+
+export const containerScenario: Scenario = {
+  name: 'container',
+  what: `each service's image under podman with a ${MEMORY_LIMIT_MIB} MiB memory limit: peak RSS under the publish and drain loads`,
+  expected: () => ({ publisher: ['rss_mib', 'req_per_s_c64'], subscriber: ['rss_mib', 'msgs_per_s'] }),
+  run: async (context) => {
+    const found = await ensureImages(!context.options.quick);
+    if ('unavailable' in found) {
+      progress.warn(`container: ${found.unavailable}`);
+      for (const system of ['publisher', 'subscriber']) context.unavailable.add(`container/${system}`);
+      return { publisher: { error: found.unavailable }, subscriber: { error: found.unavailable } };
+    }
+    return {
+      publisher: await measure('container publisher', () => publisherInContainer(context, found.images)),
+      subscriber: await measure('container subscriber', () => subscriberInContainer(context, found.images)),
+    };
+  },
+};

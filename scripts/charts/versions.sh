@@ -28,6 +28,7 @@ CRD_SOURCES=(
   "github.com/prometheus-operator/prometheus-operator@v0.85.0:example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml"
   "github.com/prometheus-operator/prometheus-operator@v0.85.0:example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml"
   "github.com/external-secrets/external-secrets@v1.3.2:config/crds/bases/external-secrets.io_externalsecrets.yaml"
+  "k8s.io/autoscaler/vertical-pod-autoscaler@v1.8.1:deploy/vpa-v1-crd-gen.yaml"
   # Argo CD's (argocd/): v3.5 is the newest minor whose module builds with Go 1.26.
   "github.com/argoproj/argo-cd/v3@v3.5.7:manifests/crds/application-crd.yaml"
   "github.com/argoproj/argo-cd/v3@v3.5.7:manifests/crds/appproject-crd.yaml"

@@ -135,6 +135,44 @@ spec:
       {{- include "pubsub-ingest.componentSelectorLabels" . | nindent 6 }}
 {{- end }}
 
+{{/*
+VerticalPodAutoscaler of the workload. In updateMode "Off" it only recommends requests (kubectl
+describe vpa), so it sits beside the HPA or KEDA, which scale on CPU or queue depth, without fighting them.
+*/}}
+{{- define "pubsub-ingest.vpa" -}}
+apiVersion: autoscaling.k8s.io/v1
+kind: VerticalPodAutoscaler
+metadata:
+  name: {{ include "pubsub-ingest.fullname" . }}
+  namespace: {{ .Release.Namespace | quote }}
+  labels:
+    {{- include "pubsub-ingest.componentLabels" . | nindent 4 }}
+  {{- with (include "pubsub-ingest.annotations" .) }}
+  annotations:
+    {{- . | nindent 4 }}
+  {{- end }}
+spec:
+  targetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ include "pubsub-ingest.fullname" . }}
+  updatePolicy:
+    updateMode: {{ .Values.verticalPodAutoscaler.updateMode | quote }}
+  resourcePolicy:
+    containerPolicies:
+      - containerName: {{ .Chart.Name }}
+        controlledResources:
+          {{- toYaml .Values.verticalPodAutoscaler.controlledResources | nindent 10 }}
+        {{- with .Values.verticalPodAutoscaler.minAllowed }}
+        minAllowed:
+          {{- toYaml . | nindent 10 }}
+        {{- end }}
+        {{- with .Values.verticalPodAutoscaler.maxAllowed }}
+        maxAllowed:
+          {{- toYaml . | nindent 10 }}
+        {{- end }}
+{{- end }}
+
 {{/* HorizontalPodAutoscaler of the workload, on CPU and/or memory. */}}
 {{- define "pubsub-ingest.hpa" -}}
 apiVersion: autoscaling/v2

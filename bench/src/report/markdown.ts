@@ -16,6 +16,7 @@ const UNITS: [RegExp, string][] = [
   [/^subscriber_rss_mib$/, 'subscriber RSS MiB'],
   [/^rss_mib$/, 'RSS MiB'],
   [/^failed$/, 'failed'],
+  [/^queued$/, 'messages queued'],
   [/^cpu_cores$/, 'cores'],
   [/^msgs_per_cpu_s$/, 'msg per CPU-second'],
   [/^req_per_cpu_s$/, 'req per CPU-second'],

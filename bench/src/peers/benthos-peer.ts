@@ -51,19 +51,14 @@ export async function ensureBenthos(allowBuild: boolean): Promise<BenthosAvailab
 }
 
 /**
- * The pipeline in Benthos' documented form: `aws_sqs` input (long polls, deletes on ack) fanned
+ * The drain peer, in Benthos' documented form: `aws_sqs` input (long polls, deletes on ack) fanned
  * out with `broker.copies` to the subscriber's number of pollers, into `sql_insert` with a batching
  * policy (one multi-row INSERT per batch) and ON CONFLICT DO NOTHING, the same table and rows.
  * Messages of the bench are JSON objects, so the body goes into the jsonb column as it is.
  */
-function benthosConfig(stack: Stack, options: { pollers: number; poolSize: number; httpPort: number }): string {
+export function drainConfig(stack: Stack, options: { pollers: number; poolSize: number }): string {
   const dsn = `${stack.postgresUrl}?sslmode=disable`;
-  return `http:
-  address: 127.0.0.1:${options.httpPort}
-logger:
-  level: WARN
-  format: logfmt
-input:
+  return `input:
   broker:
     copies: ${options.pollers}
     inputs:
@@ -104,24 +99,71 @@ output:
 
 export interface BenthosProcess {
   process: RunningProcess;
-  /** Benthos' own HTTP server: /ready, /metrics. */
+  /** Benthos' own HTTP server: /ready, /metrics, and the `http_server` input's path. */
   url: string;
   /** Receives that failed after SQS had handed out their messages (they return after the visibility timeout). */
   receiveErrors(): number;
   stop(): Promise<void>;
 }
 
-export async function startBenthos(binary: string, stack: Stack, options: { pollers: number; poolSize: number }): Promise<BenthosProcess> {
+/**
+ * The publish peer: `http_server` on Benthos' own HTTP server (which answers a POST only once the
+ * output has acknowledged its message, 502 when it failed), a mapping that turns the publisher's
+ * request body into the message it publishes — the body is `message`, the metadata becomes the
+ * contract's message attributes and the producer's — and `aws_sns`, which sends one Publish per
+ * message (it has no batching) with `maxInFlight` calls at a time. The answer is the publisher's:
+ * 202 with the transaction id (a `sync_response` of a branch, so the published body stays).
+ */
+export function publishConfig(stack: Stack, options: { path: string; topicArn: string; maxInFlight: number }): string {
+  return `input:
+  http_server:
+    path: ${JSON.stringify(options.path)}
+    allowed_verbs: [POST]
+    timeout: 10s
+    sync_response:
+      status: "202"
+      headers:
+        Content-Type: application/json
+pipeline:
+  processors:
+    - mapping: |
+        meta = this.attributes
+        meta "ingest.transaction_id" = uuid_v4()
+        meta "ingest.content_type" = "application/json"
+        meta "ingest.published_at" = now().ts_format("2006-01-02T15:04:05.000Z07:00", "UTC")
+        meta "ingest.schema_version" = "1"
+        meta "ingest.topic" = this.topic_arn
+        root = this.message
+    - branch:
+        request_map: 'root = {"status": "OK", "transaction_id": meta("ingest.transaction_id")}'
+        processors:
+          - sync_response: {}
+output:
+  aws_sns:
+    topic_arn: ${JSON.stringify(options.topicArn)}
+    endpoint: ${JSON.stringify(stack.endpoint)}
+    region: ${JSON.stringify(stack.serviceEnv.AWS_REGION)}
+    max_in_flight: ${options.maxInFlight}
+    credentials:
+      id: ${JSON.stringify(stack.serviceEnv.AWS_ACCESS_KEY_ID)}
+      secret: ${JSON.stringify(stack.serviceEnv.AWS_SECRET_ACCESS_KEY)}
+`;
+}
+
+/** Starts Benthos with a pipeline (input, pipeline, output), its HTTP server on a free port of 127.0.0.1. */
+export async function startBenthos(binary: string, stack: Stack, pipeline: string): Promise<BenthosProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'pubsub-ingest-benthos-'));
   const httpPort = await freePort();
-  const configPath = join(dir, 'drain.yaml');
-  await writeFile(configPath, benthosConfig(stack, { ...options, httpPort }));
+  const configPath = join(dir, 'benthos.yaml');
+  await writeFile(configPath, `http:\n  address: 127.0.0.1:${httpPort}\nlogger:\n  level: WARN\n  format: logfmt\n${pipeline}`);
   let receiveErrors = 0;
   // Benthos logs on stdout: its warnings and errors are shown, and failed receives counted.
   // HOME is its own directory: some of its drivers write caches there, removed with it.
   const running = startProgram('benthos', binary, ['-c', configPath], { ...stack.serviceEnv, HOME: dir }, (line) => {
     if (!/level=(warn|error)/.test(line)) return;
     if (line.includes('Failed to pull new SQS messages')) receiveErrors++;
+    // A load run that ends closes its connections, which cancels the calls their requests made.
+    if (line.includes('context canceled')) return;
     process.stderr.write(`    [benthos] ${line}\n`);
   });
   const stop = async () => {

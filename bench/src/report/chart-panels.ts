@@ -27,7 +27,7 @@ export function chartPanels(results: BenchResults): Panel[] {
   const has = (scenario: string) => results.scenarios[scenario] !== undefined;
   if (has('publish')) {
     const levels = publishLevels(results);
-    const byLevel = (metric: string): BarGroup[] => levels.map((c) => ({ label: `c${c}`, bars: bars(results, 'publish', ['ours', 'unbatched'], `${metric}_c${c}`) }));
+    const byLevel = (metric: string): BarGroup[] => levels.map((c) => ({ label: `c${c}`, bars: bars(results, 'publish', ['ours', 'unbatched', 'benthos'], `${metric}_c${c}`) }));
     panels.push({ title: 'publish: POST throughput', unit: 'req/s, higher is better', groups: byLevel('req_per_s') });
     panels.push({ title: 'publish: POST latency p99', unit: 'ms, lower is better', groups: byLevel('p99_ms') });
   }
@@ -56,13 +56,13 @@ export function chartPanels(results: BenchResults): Panel[] {
     });
   }
   if (has('read')) {
-    panels.push({ title: 'read: GET /data/:id throughput', unit: 'req/s, higher is better', groups: [{ label: 'max', bars: bars(results, 'read', ['ours', 'ceiling'], 'req_per_s') }] });
+    panels.push({ title: 'read: GET /data/:id throughput', unit: 'req/s, higher is better', groups: [{ label: 'max', bars: bars(results, 'read', ['ours', 'node_http', 'ceiling'], 'req_per_s') }] });
     panels.push({
       title: 'read: latency',
       unit: 'ms, lower is better',
       groups: [
-        { label: 'p50 max', bars: bars(results, 'read', ['ours', 'ceiling'], 'p50_ms') },
-        { label: 'p99 max', bars: bars(results, 'read', ['ours', 'ceiling'], 'p99_ms') },
+        { label: 'p50 max', bars: bars(results, 'read', ['ours', 'node_http', 'ceiling'], 'p50_ms') },
+        { label: 'p99 max', bars: bars(results, 'read', ['ours', 'node_http', 'ceiling'], 'p99_ms') },
         { label: 'p99 half', bars: bars(results, 'read', ['ours'], 'p99_ms_half') },
       ],
     });

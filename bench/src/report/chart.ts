@@ -21,6 +21,7 @@ const SYSTEM_COLORS: Record<string, string> = {
   unbatched: '#93c5fd',
   sqs_consumer: '#f59e0b',
   benthos: '#10b981',
+  node_http: '#a855f7',
   ceiling: '#6b7280',
 };
 

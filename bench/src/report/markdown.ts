@@ -19,6 +19,7 @@ const UNITS: [RegExp, string][] = [
   [/^batch_msgs_per_s$/, 'msg/s in batches'],
   [/^failed$/, 'failed'],
   [/^refused_items$/, 'items refused'],
+  [/^queued$/, 'messages queued'],
   [/^cpu_cores$/, 'cores'],
   [/^msgs_per_cpu_s$/, 'msg per CPU-second'],
   [/^req_per_cpu_s$/, 'req per CPU-second'],

@@ -41,3 +41,10 @@ export async function measure(label: string, run: () => Promise<Record<string, n
     return { error: message.split('\n')[0]! };
   }
 }
+
+/** A system that cannot run on this machine: reported with its reason, and allowed to have no figures. */
+export function markUnavailable(context: ScenarioContext, scenario: string, system: string, reason: string): SystemResult {
+  progress.warn(`${system}: ${reason}`);
+  context.unavailable.add(`${scenario}/${system}`);
+  return { error: reason };
+}

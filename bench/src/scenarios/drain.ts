@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { meterCpu, withCpu } from '../cpu-usage';
 import { preloadQueue } from '../messages';
-import { ensureBenthos, startBenthos } from '../peers/benthos-peer';
+import { drainConfig, ensureBenthos, startBenthos } from '../peers/benthos-peer';
 import { startPeerProcess } from '../peers/peer-process';
 import type { RunningProcess } from '../processes';
 import { fmt, progress } from '../progress';
@@ -10,7 +10,7 @@ import { sampleRss } from '../rss-sampler';
 import { startService } from '../services';
 import type { Stack } from '../bench-stack';
 import { round } from '../stats';
-import { measure, recordPeak, type Scenario, type ScenarioContext } from './context';
+import { markUnavailable, measure, recordPeak, type Scenario, type ScenarioContext } from './context';
 
 interface Consumer {
   process: RunningProcess;
@@ -179,11 +179,9 @@ export const drainScenario: Scenario = {
     const results: Record<string, SystemResult> = {};
     const benthos = await ensureBenthos(!options.quick);
     if ('unavailable' in benthos) {
-      progress.warn(`benthos: ${benthos.unavailable}`);
-      context.unavailable.add('drain/benthos');
-      results.benthos = { error: benthos.unavailable };
+      results.benthos = markUnavailable(context, 'drain', 'benthos', benthos.unavailable);
     } else {
-      runners.benthos = () => drainWith(context, 'benthos', 'rss_mib', () => startBenthos(benthos.binary, stack, { pollers, poolSize }));
+      runners.benthos = () => drainWith(context, 'benthos', 'rss_mib', () => startBenthos(benthos.binary, stack, drainConfig(stack, { pollers, poolSize })));
     }
     runners.ceiling = () => drainCeiling(context);
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
 import type { IngestMessage } from '../contract/message-contract';
@@ -50,4 +51,21 @@ export async function findRecordById(pool: Pool, transactionId: string): Promise
     values: [transactionId],
   });
   return rows[0];
+}
+
+/** The record as GET /data/:id answers it: the stored JSON passes through without being parsed. */
+export function storedRecordJson(record: StoredRecordText): string {
+  return (
+    `{"transaction_id":${JSON.stringify(record.transaction_id)}` +
+    `,"topic":${JSON.stringify(record.topic)}` +
+    `,"message":${record.message}` +
+    `,"attributes":${record.attributes}` +
+    `,"published_at":${JSON.stringify(record.published_at.toISOString())}` +
+    `,"received_at":${JSON.stringify(record.received_at.toISOString())}}`
+  );
+}
+
+/** Records never change, so the hash of their representation is a strong validator forever. */
+export function storedRecordEtag(json: string): string {
+  return `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
 }

@@ -1,22 +1,9 @@
-import { createHash } from 'node:crypto';
 import Router from '@koa/router';
-import { findRecordById, isTransactionId, type StoredRecordText } from '@pubsub-ingest/common';
+import { findRecordById, isTransactionId, storedRecordEtag, storedRecordJson, type StoredRecordText } from '@pubsub-ingest/common';
 import type { Pool } from 'pg';
 import { AppError, errors } from '../http/app-error';
 import type { RequestTelemetryState } from '../http/request-telemetry';
 import { missingRecordLookup } from './missing-record';
-
-/** Builds the response text around the stored JSON, which passes through without being parsed. */
-function recordJson(record: StoredRecordText): string {
-  return (
-    `{"transaction_id":${JSON.stringify(record.transaction_id)}` +
-    `,"topic":${JSON.stringify(record.topic)}` +
-    `,"message":${record.message}` +
-    `,"attributes":${record.attributes}` +
-    `,"published_at":${JSON.stringify(record.published_at.toISOString())}` +
-    `,"received_at":${JSON.stringify(record.received_at.toISOString())}}`
-  );
-}
 
 export function recordsRouter({ pool, clock }: { pool: Pool; clock: () => Date }): Router {
   const router = new Router();
@@ -38,10 +25,8 @@ export function recordsRouter({ pool, clock }: { pool: Pool; clock: () => Date }
       throw new AppError('not_found', lookup.message, { lookup: lookup.body });
     }
 
-    const body = recordJson(record);
-    // Records never change, so the representation's hash is a strong validator forever.
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    ctx.set('ETag', etag);
+    const body = storedRecordJson(record);
+    ctx.set('ETag', storedRecordEtag(body));
     ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
     ctx.status = 200;
     if (ctx.fresh) {

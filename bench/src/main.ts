@@ -18,10 +18,12 @@ import { e2eScenario, tracingScenario } from './scenarios/e2e';
 import { memoryScenario } from './scenarios/memory';
 import { publishScenario } from './scenarios/publish';
 import { readScenario } from './scenarios/read';
+import { shapesScenario } from './scenarios/shapes';
+import { sweepScenario } from './scenarios/sweep';
 import { startBenchStack, type Stack } from './bench-stack';
 
 const RESULTS_DIR = resolve(__dirname, '..', 'results');
-const ALL: Scenario[] = [publishScenario, batchScenario, drainScenario, e2eScenario, tracingScenario, readScenario, memoryScenario, containerScenario];
+const ALL: Scenario[] = [publishScenario, batchScenario, drainScenario, e2eScenario, sweepScenario, shapesScenario, tracingScenario, readScenario, memoryScenario, containerScenario];
 
 let activeStack: Stack | undefined;
 
@@ -39,6 +41,8 @@ function describeSizes({ sizes, quick }: BenchOptions): string {
     `batch ${sizes.batch.durationS} s of ${sizes.batch.items}-message batches on ${sizes.batch.connections} connections`,
     `drain ${fmt.int(sizes.drain.messages)} messages${sizes.drain.rounds > 1 ? ` (best of ${sizes.drain.rounds} interleaved rounds; sqs_consumer once)` : ''}`,
     `e2e ${fmt.int(sizes.e2e.rate)} POST/s for ${sizes.e2e.durationS} s`,
+    `sweep ${sizes.sweep.durationS} s at ${sizes.sweep.rates.map(fmt.int).join(', ')} POST/s and up to ${sizes.sweep.searchRuns} more rates`,
+    `shapes ramp ${fmt.int(sizes.shapes.ramp.fromRate)}→${fmt.int(sizes.shapes.ramp.toRate)} POST/s over ${sizes.shapes.ramp.durationS} s, steps ${sizes.shapes.steps.rates.map(fmt.int).join('→')} held ${sizes.shapes.steps.holdS} s, waves ${fmt.int(sizes.shapes.waves.baseRate)} with ${sizes.shapes.waves.spikeS} s spikes to ${fmt.int(sizes.shapes.waves.spikeRate)}`,
     `read ${sizes.read.durationS} s over ${fmt.int(sizes.read.rows)} records with ${sizes.read.connections} connections`,
     `${sizes.pollers} pollers and ${sizes.poolSize} database connections per consumer or service`,
   ].join('; ');

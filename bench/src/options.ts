@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['publish', 'batch', 'drain', 'e2e', 'tracing', 'read', 'memory', 'container'] as const;
+export const SCENARIOS = ['publish', 'batch', 'drain', 'e2e', 'sweep', 'shapes', 'tracing', 'read', 'memory', 'container'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Sizes {
@@ -10,6 +10,18 @@ export interface Sizes {
   /** Interleaved rounds; each system reports its best run (sqs_consumer runs once). */
   drain: { messages: number; rounds: number };
   e2e: { rate: number; durationS: number; connections: number };
+  /**
+   * e2e runs at each of `rates`, then at most `searchRuns` more to find the highest rate that is
+   * sustained: lag p99 at most `maxLagP99Ms`, no POST failed, at least `minAcknowledgedShare` of the offered rate acknowledged.
+   */
+  sweep: { rates: number[]; durationS: number; searchRuns: number; maxLagP99Ms: number; minAcknowledgedShare: number };
+  /** Rates changing over time, each shape one e2e run of segments of constant rate. */
+  shapes: {
+    ramp: { fromRate: number; toRate: number; durationS: number; stepS: number };
+    steps: { rates: number[]; holdS: number };
+    /** `waves` times: `baseS` at `baseRate`, then `spikeS` at `spikeRate`; then `baseS` more at the base rate. */
+    waves: { baseRate: number; spikeRate: number; baseS: number; spikeS: number; waves: number };
+  };
   read: { rows: number; durationS: number; connections: number };
   /** Long polls per consumer, the same for every drain peer. */
   pollers: number;
@@ -31,6 +43,13 @@ const FULL: Sizes = {
   batch: { items: 100, connections: 8, durationS: 10, ceilingInFlight: 16 },
   drain: { messages: 100_000, rounds: 3 },
   e2e: { rate: 1_000, durationS: 30, connections: 32 },
+  sweep: { rates: [1_000, 2_000, 4_000], durationS: 12, searchRuns: 3, maxLagP99Ms: 1_000, minAcknowledgedShare: 0.95 },
+  // Above 3,000 msg/s lag grows without bound on this 2-core machine (the sweep's highest sustainable rate).
+  shapes: {
+    ramp: { fromRate: 500, toRate: 5_000, durationS: 40, stepS: 2 },
+    steps: { rates: [500, 1_000, 2_000, 4_000], holdS: 10 },
+    waves: { baseRate: 1_000, spikeRate: 9_000, baseS: 8, spikeS: 3, waves: 3 },
+  },
   read: { rows: 100_000, durationS: 10, connections: 32 },
   pollers: 8,
   poolSize: 8,
@@ -43,10 +62,16 @@ const QUICK: Sizes = {
   batch: { ...FULL.batch, durationS: 1.5 },
   drain: { messages: 2_000, rounds: 1 },
   e2e: { rate: 200, durationS: 5, connections: 8 },
+  sweep: { ...FULL.sweep, rates: [100, 200, 400], durationS: 2, searchRuns: 1 },
+  shapes: {
+    ramp: { fromRate: 50, toRate: 300, durationS: 3, stepS: 1 },
+    steps: { rates: [50, 100, 200], holdS: 1 },
+    waves: { baseRate: 100, spikeRate: 300, baseS: 1, spikeS: 1, waves: 1 },
+  },
   read: { ...FULL.read, rows: 2_000, durationS: 1.5 },
 };
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,batch,drain,e2e,tracing,read,memory,container] [--profile]
+export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,batch,drain,e2e,sweep,shapes,tracing,read,memory,container] [--profile]
 
   --quick     every scenario at a tiny size (under a minute); writes bench/results/quick.*
               and exits non-zero when a scenario fails or a figure is missing

@@ -36,6 +36,9 @@ export interface LoadResult {
  */
 const PACING_PHASES = 20;
 
+const PACED_STOP_EARLY_S = 0.4;
+const PACED_SAMPLE_MS = 250;
+
 interface Tally {
   latencies: number[];
   ok: number;
@@ -50,7 +53,10 @@ function runInstance(options: LoadOptions, connections: number, overallRate: num
     url: options.url,
     method: options.method ?? 'GET',
     connections,
-    duration: options.durationS,
+    // A paced client sends its share at each whole second from its start, and autocannon stops at
+    // its first sample after the duration: at durationS, racing the share of the second that
+    // begins then. Stopping at the sample before it makes exactly durationS shares.
+    ...(overallRate ? { duration: Math.max(0.1, options.durationS - PACED_STOP_EARLY_S), sampleInt: PACED_SAMPLE_MS } : { duration: options.durationS }),
     timeout: 10,
     ...(options.body !== undefined ? { body: options.body } : {}),
     ...(options.headers ? { headers: options.headers } : {}),

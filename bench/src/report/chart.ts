@@ -23,6 +23,13 @@ const SYSTEM_COLORS: Record<string, string> = {
   benthos: '#10b981',
   node_http: '#a855f7',
   ceiling: '#6b7280',
+  'lag p50': '#93c5fd',
+  'lag p99': '#2563eb',
+  'lag max': '#1e3a8a',
+  publisher: '#8b5cf6',
+  subscriber: '#f97316',
+  emulator: '#6b7280',
+  Postgres: '#14b8a6',
 };
 
 function formatValue(value: number): string {

@@ -1,9 +1,17 @@
-import { isError, type BenchResults, type SystemResult } from './results';
+import { isError, SEGMENT_METRIC, type BenchResults, type SystemResult } from './results';
 import type { TargetCheck } from './targets';
 
 const UNITS: [RegExp, string][] = [
   [/^req_per_s/, 'req/s'],
   [/^msgs_per_s$/, 'msg/s'],
+  [/^offered_msgs_per_s$/, 'offered msg/s'],
+  [/^sustainable_msgs_per_s$/, 'highest sustained msg/s'],
+  [/^sustained$/, 'sustained (1 = yes)'],
+  [/^acknowledged$/, 'acknowledged (202)'],
+  [/^lost$/, 'lost'],
+  [/^shed$/, 'shed (503)'],
+  [/^other_errors$/, 'other errors'],
+  [/^services_cpu_s_per_1k_msgs$/, 'services CPU s per 1k msgs'],
   [/^msgs_per_s_worst$/, 'msg/s, worst run'],
   [/^runs$/, 'runs'],
   [/^receive_errors$/, 'failed receives'],
@@ -62,6 +70,27 @@ function systemsTable(systems: Record<string, SystemResult>): string {
   return table(['system', ...metrics.map(header)], measured.map(([system, r]) => [`\`${system}\``, ...metrics.map((m) => cell(r[m]))]));
 }
 
+/** `shapes`: the totals of each shape, then each shape's segments, one row per segment in time order. */
+function shapesTables(systems: Record<string, SystemResult>): string {
+  const totals: Record<string, SystemResult> = {};
+  const parts: string[] = [];
+  for (const [shape, result] of Object.entries(systems)) {
+    if (isError(result)) continue;
+    totals[shape] = Object.fromEntries(Object.entries(result).filter(([k]) => !SEGMENT_METRIC.test(k)));
+    const segments = new Map<number, Record<string, number>>();
+    for (const [k, v] of Object.entries(result)) {
+      const match = SEGMENT_METRIC.exec(k);
+      if (!match) continue;
+      const bySegment = segments.get(Number(match[1])) ?? {};
+      bySegment[match[2]!] = v;
+      segments.set(Number(match[1]), bySegment);
+    }
+    const rows = [...segments].sort(([a], [b]) => a - b).map(([n, r]) => [String(n), cell(r.offered_msgs_per_s), cell(r.msgs_per_s), cell(r.p99_ms), cell(r.failed)]);
+    parts.push(`\`${shape}\` by segment:`, '', table(['segment', 'offered msg/s', 'acknowledged msg/s', 'lag p99 ms', 'failed POSTs'], rows), '');
+  }
+  return [systemsTable(totals), '', ...parts].join('\n').trimEnd();
+}
+
 /** `publish` reads better with one row per concurrency level and the two systems side by side. */
 function publishTable(systems: Record<string, SystemResult>): string {
   const names = Object.keys(systems).filter((s) => !isError(systems[s]));
@@ -101,7 +130,7 @@ export function renderMarkdown(results: BenchResults, targets: TargetCheck[], de
   for (const [scenario, systems] of Object.entries(results.scenarios)) {
     lines.push(`## ${scenario}`, '', descriptions[scenario] ?? '', '');
     const anyMeasured = Object.values(systems).some((r) => !isError(r));
-    if (anyMeasured) lines.push(scenario === 'publish' ? publishTable(systems) : systemsTable(systems), '');
+    if (anyMeasured) lines.push(scenario === 'publish' ? publishTable(systems) : scenario === 'shapes' ? shapesTables(systems) : systemsTable(systems), '');
     const errors = errorsOf(systems);
     if (errors.length) lines.push(...errors, '');
   }

@@ -7,6 +7,10 @@ export interface BenchResults {
   scenarios: Record<string, Record<string, SystemResult>>;
 }
 
+/** A metric of one segment of a run whose rate changes (shapes): `seg07_p99_ms`, numbered from 1, two digits so they sort in order. */
+export const segmentMetric = (index: number, name: string) => `seg${String(index + 1).padStart(2, '0')}_${name}`;
+export const SEGMENT_METRIC = /^seg(\d+)_(.+)$/;
+
 export function isError(result: SystemResult | undefined): result is { error: string } {
   return result !== undefined && typeof (result as { error?: unknown }).error === 'string';
 }

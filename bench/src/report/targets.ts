@@ -25,6 +25,10 @@ function atMost(target: string, value: number | undefined, limit: number, unit: 
   return { target, measured: `${value.toFixed(value < 10 ? 2 : 1)} ${unit}`, met: value <= limit };
 }
 
+function atHighestRate(check: TargetCheck, rate: number | undefined): TargetCheck {
+  return rate === undefined ? check : { ...check, measured: `${check.measured} at ${rate.toLocaleString('en-US')} msg/s` };
+}
+
 /** The benchmark's targets (never asserted: a report, not a test). */
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const m = (scenario: string, system: string, name: string) => metric(results, scenario, system, name);
@@ -40,6 +44,8 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     ratio('read: ours ≥ 0.9× node_http', m('read', 'ours', 'req_per_s'), m('read', 'node_http', 'req_per_s'), 0.9),
     atMost('read: ours p99 ≤ 5 ms at half the max rate', m('read', 'ours', 'p99_ms_half'), 5, 'ms'),
     atMost('e2e: lag p99 ≤ 250 ms', m('e2e', 'ours', 'p99_ms'), 250, 'ms'),
+    atMost('e2e: lag p99 ≤ 100 ms at 1k msg/s', m('sweep', 'rate_1000', 'p99_ms'), 100, 'ms'),
+    atHighestRate(atMost('e2e: lag p99 ≤ 250 ms at the highest sustainable rate', m('sweep', 'highest_sustainable', 'p99_ms'), 250, 'ms'), m('sweep', 'highest_sustainable', 'sustainable_msgs_per_s')),
     atMost('container: publisher RSS ≤ 150 MiB under load, 256 MiB limit', m('container', 'publisher', 'rss_mib'), 150, 'MiB'),
     atMost('container: subscriber RSS ≤ 150 MiB with the queue full, 256 MiB limit', m('container', 'subscriber', 'rss_mib'), 150, 'MiB'),
   ];

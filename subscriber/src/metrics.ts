@@ -86,10 +86,20 @@ export class SubscriberMetrics implements IngestMetrics {
   }
 
   record(outcomes: readonly IngestOutcome[], now = Date.now()): void {
+    // One counter increment per outcome label and call, not per message: labelled increments hash their labels.
+    let stored = 0;
+    let others: Map<string, number> | undefined;
     for (const outcome of outcomes) {
-      this.messages.inc({ outcome: outcomeLabel(outcome) });
-      if (outcome.status === 'stored') this.lag.observe(lagSeconds(outcome, now));
+      if (outcome.status === 'stored') {
+        stored++;
+        this.lag.observe(lagSeconds(outcome, now));
+      } else {
+        const label = outcomeLabel(outcome);
+        (others ??= new Map()).set(label, (others.get(label) ?? 0) + 1);
+      }
     }
+    if (stored > 0) this.messages.inc({ outcome: 'stored' }, stored);
+    if (others) for (const [outcome, count] of others) this.messages.inc({ outcome }, count);
   }
 
   statement(size: number, seconds: number): void {

@@ -9,7 +9,7 @@ import { createIngestCore } from './ingest/ingest-core';
 import { MessageTracing } from './ingest/message-tracing';
 import { SubscriberMetrics } from './metrics';
 import { QueueConsumer } from './poller/queue-consumer';
-import { createSqsClient } from './sqs/sqs-client';
+import { createQueueTransport, createSqsClient } from './sqs/sqs-client';
 
 export interface SubscriberServiceDeps {
   logger?: Logger;
@@ -45,6 +45,7 @@ export function createSubscriberService(config: SubscriberConfig, deps: Subscrib
     ...(password ? { password } : {}),
   });
   const sqs = createSqsClient(config);
+  const transport = createQueueTransport(config, sqs);
   const metrics = new SubscriberMetrics();
   const tracing = deps.tracing ?? createTracing('subscriber', config);
   const messageTracing = new MessageTracing(tracing, queueNameOf(config.QUEUE_URL));
@@ -57,6 +58,7 @@ export function createSubscriberService(config: SubscriberConfig, deps: Subscrib
   });
   const consumer = new QueueConsumer(
     sqs,
+    transport,
     core,
     {
       queueUrl: config.QUEUE_URL,
@@ -114,6 +116,7 @@ export function createSubscriberService(config: SubscriberConfig, deps: Subscrib
         await consumer.stop();
         await new Promise<void>((resolve) => health.close(() => resolve()));
         await database.destroy();
+        transport.destroy();
         sqs.destroy();
         await tracing.shutdown();
       })()),

@@ -9,9 +9,17 @@ export interface BatchWriterOptions {
   concurrency: number;
 }
 
+/** One caller's write: its outcomes fill in as the statements carrying its items finish. */
+interface Write {
+  outcomes: StoreOutcome[];
+  remaining: number;
+  resolve: (outcomes: StoreOutcome[]) => void;
+}
+
 interface Pending<T> {
   item: T;
-  resolve: (outcome: StoreOutcome) => void;
+  write: Write;
+  index: number;
 }
 
 /**
@@ -29,10 +37,15 @@ export class BatchWriter<T> {
   ) {}
 
   write(items: readonly T[]): Promise<StoreOutcome[]> {
-    const outcomes = items.map((item) => new Promise<StoreOutcome>((resolve) => this.pending.push({ item, resolve })));
+    if (items.length === 0) return Promise.resolve([]);
+    // One promise per caller, not per item: a receive of ten messages is one wait.
+    const done = new Promise<StoreOutcome[]>((resolve) => {
+      const write: Write = { outcomes: new Array<StoreOutcome>(items.length), remaining: items.length, resolve };
+      for (let index = 0; index < items.length; index++) this.pending.push({ item: items[index]!, write, index });
+    });
     if (this.pending.length >= this.options.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs);
-    return Promise.all(outcomes);
+    return done;
   }
 
   get waiting(): number {
@@ -54,9 +67,14 @@ export class BatchWriter<T> {
     try {
       outcomes = await this.store(batch.map((p) => p.item));
     } catch (err) {
-      outcomes = batch.map(() => ({ status: 'retry', reason: err instanceof Error ? err.message : String(err) }));
+      const retry: StoreOutcome = { status: 'retry', reason: err instanceof Error ? err.message : String(err) };
+      outcomes = batch.map(() => retry);
     }
-    batch.forEach((p, i) => p.resolve(outcomes[i]!));
+    for (let i = 0; i < batch.length; i++) {
+      const { write, index } = batch[i]!;
+      write.outcomes[index] = outcomes[i]!;
+      if (--write.remaining === 0) write.resolve(write.outcomes);
+    }
     this.active--;
     if (this.pending.length > 0) this.flush();
   }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Logger } from '@pubsub-ingest/common';
 import { isAcknowledgeable, type IngestCore, type IngestOutcome, type ReceivedMessage } from '../ingest/ingest-core';
@@ -7,6 +7,7 @@ import type { MessageTracing } from '../ingest/message-tracing';
 import type { SubscriberMetrics } from '../metrics';
 import { deleteMessages } from '../sqs/delete-messages';
 import { receivedMessageOf } from '../sqs/received-message';
+import type { QueueTransport } from '../sqs/sqs-json-client';
 import { VisibilityKeeper } from './visibility-keeper';
 
 export interface QueueConsumerOptions {
@@ -49,7 +50,8 @@ export class QueueConsumer {
   private pollers: Promise<void>[] = [];
 
   constructor(
-    private readonly sqs: SQSClient,
+    sqs: SQSClient,
+    private readonly transport: QueueTransport,
     private readonly core: IngestCore,
     private readonly options: QueueConsumerOptions,
     private readonly metrics: SubscriberMetrics,
@@ -90,18 +92,17 @@ export class QueueConsumer {
       let messages: Message[];
       const receivedAt = Date.now();
       try {
-        const result = await this.sqs.send(
-          new ReceiveMessageCommand({
+        messages = await this.transport.receive(
+          {
             QueueUrl: this.options.queueUrl,
             MaxNumberOfMessages: this.options.maxMessages,
             WaitTimeSeconds: this.options.waitSeconds,
             VisibilityTimeout: this.options.visibilityTimeoutSeconds,
             MessageAttributeNames: ['All'],
             MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-          }),
-          { abortSignal: this.abort.signal },
+          },
+          this.abort.signal,
         );
-        messages = result.Messages ?? [];
         failures = 0;
       } catch (err) {
         if (this.stopping) break;
@@ -180,7 +181,7 @@ export class QueueConsumer {
     const started = Date.now();
     let failure: string | undefined;
     try {
-      const failed = await deleteMessages(this.sqs, this.options.queueUrl, receiptHandles);
+      const failed = await deleteMessages(this.transport, this.options.queueUrl, receiptHandles);
       this.metrics.deleted.inc(receiptHandles.length - failed.length);
       if (failed.length > 0) {
         failure = `${failed.length} of ${receiptHandles.length} deletes failed`;

@@ -52,6 +52,17 @@ async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pubsub-ingest-chaos-'));
   chmodSync(dataDir, 0o755);
   say(`chaos: ${messages} messages at ${rate}/s (about ${seconds} s), emulator ${emulator}`);
+  // Every service runs in its own process group, so an interrupted run must stop them itself.
+  const cleanups: (() => Promise<unknown> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true })];
+  const teardown = onceOnly(async () => {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+  });
+  const interrupted = (signal: NodeJS.Signals) => {
+    say(`${signal}: stopping the services`);
+    void teardown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const stack = await startLocalStack({
     dataDir,
     emulator,
@@ -59,11 +70,15 @@ async function main(): Promise<number> {
     // More receives before the DLQ than production's 5: here subscribers die every few seconds.
     provision: { topic: 'chaos-topic', queue: 'chaos-queue', deadLetterQueue: 'chaos-dlq', maxReceiveCount: 10, visibilityTimeoutSeconds: 5 },
   });
+  cleanups.push(() => stack.stop());
   const proxy = await startFaultProxy(stack.emulator.info.endpoint, { before: 0.02, after: 0.01 });
+  cleanups.push(() => proxy.stop());
   const cluster = await Cluster.start({ dataDir, postgres: stack.postgres, serviceEnv: { ...stack.serviceEnv, AWS_ENDPOINT_URL: proxy.endpoint }, subscribers: 2, log: say });
+  cleanups.push(() => cluster.currentPostgres.stop(), () => cluster.stop());
   const sqs = new SQSClient(awsClientConfig(stack.emulator.info.endpoint));
   const pool = new Pool({ connectionString: stack.postgres.info.url, max: 2 });
   pool.on('error', () => undefined);
+  cleanups.push(() => pool.end(), () => sqs.destroy());
   let report: AuditReport | undefined;
   let dlq = 0;
   try {
@@ -94,13 +109,7 @@ async function main(): Promise<number> {
     dlq = await depth(sqs, stack.messaging!.deadLetterQueueUrl);
     report = await audit(pool, outcomes);
   } finally {
-    await cluster.stop();
-    await pool.end();
-    sqs.destroy();
-    await proxy.stop();
-    await cluster.currentPostgres.stop();
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await teardown();
   }
 
   const line = `lost ${report.lost}, duplicated ${report.duplicated}, altered ${report.altered}, dlq ${dlq}`;
@@ -114,6 +123,11 @@ async function main(): Promise<number> {
   if (values.report) writeFileSync(values.report, `${JSON.stringify({ line, dlq, ...report, kills: cluster.kills, injected: proxy.counts, emulator, seconds: (Date.now() - started) / 1000 }, null, 2)}\n`);
   const breaches = report.refusedValid + report.acceptedInvalid + report.keyReuseAccepted + report.storedAfterRefusal;
   return report.lost + report.duplicated + report.altered + breaches === 0 && report.gaveUp === 0 ? 0 : 1;
+}
+
+function onceOnly(run: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= run());
 }
 
 async function depth(sqs: SQSClient, queueUrl: string): Promise<number> {

@@ -44,7 +44,8 @@ export class RequestSigner {
       request.method,
       request.path,
       request.query ?? '',
-      names.map((name) => `${name}:${headers[name]!.trim()}\n`).join(''),
+      // SigV4 canonical form: values trimmed, runs of spaces inside them collapsed to one.
+      names.map((name) => `${name}:${headers[name]!.trim().replace(/\s+/g, ' ')}\n`).join(''),
       signedHeaders,
       hash('sha256', request.body, 'hex'),
     ].join('\n');

@@ -5,7 +5,7 @@
 // IMAGE_REPORT, a file that receives the measured sizes and times as JSON.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -141,10 +141,14 @@ describe('container images', () => {
     }
   }
 
+  // The chart turns authentication on: a producer's token, whose digest the tokens Secret holds.
+  const token = randomBytes(32).toString('base64url');
+  const bearer = { authorization: `Bearer ${token}` };
+
   async function post(url, message) {
     const response = await fetch(`${url}/ingresar-datos`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer },
       body: JSON.stringify({ topic_arn: 'data-ingestion-topic', message }),
     });
     return { status: response.status, body: await response.json() };
@@ -179,8 +183,11 @@ describe('container images', () => {
     for (const chart of ['publisher', 'subscriber']) {
       rendered[chart] = renderChart({ helm: env('HELM_BIN'), chartDir: join(repo, 'helm-charts', chart), release: chart, namespace, values: values[chart] });
     }
-    // The Secret the charts' defaults name, as the postgres-citus chart would create it.
-    secrets = { 'postgres-citus': { password: peers.database.password } };
+    // The Secrets the charts' defaults name: the database's, as the postgres-citus chart would create
+    // it, and the publisher's token file, with the digest of the test's token only.
+    const tokensVolume = only(rendered.publisher, 'Deployment').spec.template.spec.volumes.find((v) => v.name === 'auth-tokens');
+    const tokenFile = { tokens: [{ id: 'image-test', sha256: createHash('sha256').update(token).digest('hex'), scopes: ['publish:data-ingestion-topic', 'read:data-ingestion-topic'] }] };
+    secrets = { 'postgres-citus': { password: peers.database.password }, [tokensVolume.secret.secretName]: { 'tokens.json': JSON.stringify(tokenFile) } };
   });
 
   after(async () => {
@@ -273,7 +280,7 @@ describe('container images', () => {
     const { status, body } = await post(publisherUrl(), message);
     assert.equal(status, 202);
     const record = await until('the record to be stored', 20_000, async () => {
-      const response = await fetch(`${publisherUrl()}/data/${body.transaction_id}`);
+      const response = await fetch(`${publisherUrl()}/data/${body.transaction_id}`, { headers: bearer });
       return response.status === 200 ? response.json() : undefined;
     });
     assert.equal(record.transaction_id, body.transaction_id);
@@ -281,7 +288,7 @@ describe('container images', () => {
   });
 
   test("the pipeline's smoke test (scripts/smoke/post-then-get.mjs) passes against the publisher container", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(repo, 'scripts', 'smoke', 'post-then-get.mjs'), publisherUrl()]);
+    const { stdout } = await promisify(execFile)(process.execPath, [join(repo, 'scripts', 'smoke', 'post-then-get.mjs'), publisherUrl()], { env: { ...process.env, SMOKE_TOKEN: token } });
     assert.equal(JSON.parse(stdout).ok, true);
   });
 

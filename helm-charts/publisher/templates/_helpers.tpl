@@ -13,6 +13,7 @@ port: {{ .Values.containerPorts.http }}
 
 {{- define "pubsub-ingest.config" -}}
 {{- include "publisher.settings" (dict "ctx" . "database" .Values.database) }}
+{{ include "pubsub-ingest.authConfig" . }}
 {{- end }}
 
 {{/*
@@ -91,6 +92,9 @@ rendering with a clear message.
 {{- if and (ne $mdb.auth.method "secret") (not .Values.migration.serviceAccount.roleArn) (not (and (not .Values.migration.serviceAccount.create) .Values.migration.serviceAccount.name)) }}
 {{- $errors = append $errors (printf "migration.serviceAccount.roleArn is required: with database auth method %s the migration Job needs an IRSA role to fetch its credentials" $mdb.auth.method) }}
 {{- end }}
+{{- end }}
+{{- range (include "pubsub-ingest.authErrors" . | fromJsonArray) }}
+{{- $errors = append $errors . }}
 {{- end }}
 {{- include "pubsub-ingest.validate" (dict "ctx" . "errors" $errors) }}
 {{- end }}

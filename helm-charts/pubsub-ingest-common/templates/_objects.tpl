@@ -429,11 +429,13 @@ spec:
             {{- toYaml .Values.resources | nindent 12 }}
           volumeMounts:
             {{- include "pubsub-ingest.volumeMounts" $db | nindent 12 }}
+            {{- include "pubsub-ingest.authVolumeMounts" . | nindent 12 }}
             {{- with .Values.extraVolumeMounts }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
       volumes:
         {{- include "pubsub-ingest.volumes" $db | nindent 8 }}
+        {{- include "pubsub-ingest.authVolumes" . | nindent 8 }}
         {{- with .Values.extraVolumes }}
         {{- toYaml . | nindent 8 }}
         {{- end }}

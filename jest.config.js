@@ -6,7 +6,10 @@ module.exports = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } }],
+    // jose ships only ES modules; Node 24 require()s them, jest's module system needs them as CommonJS.
+    '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testMatch: ['<rootDir>/{common,publisher,subscriber,local-stack}/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   // The tracing tests need the OpenTelemetry Collector built by scripts/observability/install-tools.sh: `npm run test:tracing`.
   testPathIgnorePatterns: ['/node_modules/', '\\.trace\\.test\\.ts$'],

@@ -6,7 +6,7 @@ import { postJson } from './support/services';
 /** The publisher as it runs in production: its own process, configured only by the environment. */
 async function spawnPublisher(env: Record<string, string>): Promise<{ service: ServiceProcess; url: string }> {
   const port = await freePort();
-  const service = spawnService('publisher', { ...EMULATOR_CREDENTIALS, AWS_REGION: REGION, PORT: String(port), LOG_LEVEL: 'info', ...env });
+  const service = spawnService('publisher', { ...EMULATOR_CREDENTIALS, AWS_REGION: REGION, PORT: String(port), LOG_LEVEL: 'info', AUTH_MODE: 'off', ...env });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/healthz`, { name: 'publisher', alive: () => service.child.exitCode === null }).catch((err: Error) => {
     throw new Error(`${err.message}: ${service.output()}`);

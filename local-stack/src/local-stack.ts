@@ -87,6 +87,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_REGION: REGION,
       AWS_ENDPOINT_URL: emulator.info.endpoint,
       DATABASE_URL: postgres.info.url,
+      // Everything listens on 127.0.0.1 only; the production values turn authentication on.
+      AUTH_MODE: 'off',
       ...(names && messaging ? { ALLOWED_TOPICS: `${names.topic}=${messaging.topicArn}`, QUEUE_URL: messaging.queueUrl } : {}),
     };
     return { postgres, emulator, messaging, serviceEnv, stop };

@@ -3,6 +3,7 @@ import Koa from 'koa';
 import type { Logger, Tracing } from '@pubsub-ingest/common';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
+import type { Authenticator } from './auth/authenticator';
 import { healthRouter, type Readiness } from './health/health.router';
 import { errorMiddleware } from './http/error-middleware';
 import type { HttpMetrics } from './http/http-metrics';
@@ -25,6 +26,7 @@ export interface AppDeps {
   readiness: () => Promise<Readiness>;
   clock: () => Date;
   tracing: Tracing;
+  authenticator: Authenticator;
 }
 
 /** The publisher's HTTP application: one router, so every path and method gets the JSON error shape. */
@@ -33,7 +35,7 @@ export function createApp(deps: AppDeps): Koa {
   app.proxy = true;
   app.silent = true;
   // The served document names the topics this instance accepts.
-  const openapi = JSON.stringify(openApiDocument({ topics: deps.topics.names }));
+  const openapi = JSON.stringify(openApiDocument({ topics: deps.topics.names, auth: deps.authenticator.mode === 'on' }));
 
   app.use(requestTelemetry({ metrics: deps.httpMetrics, tracing: deps.tracing, logger: deps.logger.child({ module: 'http' }) }));
   app.use(errorMiddleware(deps.logger));
@@ -43,9 +45,11 @@ export function createApp(deps: AppDeps): Koa {
     ctx.type = 'application/json';
     ctx.body = openapi;
   });
+  // Health, metrics and the OpenAPI document stay open: probes and scrapers carry no credentials.
+  const authenticate = deps.authenticator.middleware();
   for (const feature of [
-    publishRouter({ topics: deps.topics, publisher: deps.publisher, idempotency: deps.idempotency, logger: deps.logger, clock: deps.clock, tracing: deps.tracing }),
-    recordsRouter({ pool: deps.pool, clock: deps.clock }),
+    publishRouter({ topics: deps.topics, publisher: deps.publisher, idempotency: deps.idempotency, logger: deps.logger, clock: deps.clock, tracing: deps.tracing, authenticate }),
+    recordsRouter({ pool: deps.pool, clock: deps.clock, authenticate }),
     healthRouter({ readiness: deps.readiness, registry: deps.registry }),
   ]) {
     router.use(feature.routes());

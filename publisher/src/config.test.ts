@@ -1,7 +1,7 @@
 import { ConfigError } from '@pubsub-ingest/common';
 import { loadConfig } from './config';
 
-const valid = { AWS_REGION: 'eu-west-1', ALLOWED_TOPICS: 'data-ingestion-topic=arn:aws:sns:eu-west-1:123456789012:data-ingestion-topic' };
+const valid = { AWS_REGION: 'eu-west-1', ALLOWED_TOPICS: 'data-ingestion-topic=arn:aws:sns:eu-west-1:123456789012:data-ingestion-topic', AUTH_MODE: 'off' };
 
 describe('publisher configuration', () => {
   it('When ALLOWED_TOPICS lists name=arn pairs, then they become the allow-list', () => {
@@ -23,5 +23,30 @@ describe('publisher configuration', () => {
   ])('When %s is bad, then start-up fails naming it', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`environment variable ${name}`));
+  });
+
+  describe('authentication', () => {
+    const on = { ...valid, AUTH_MODE: undefined };
+
+    it('When AUTH_MODE is not set, then authentication is on and start-up needs a token file or a JWKS', () => {
+      expect(() => loadConfig(on)).toThrow(/AUTH_MODE=on needs AUTH_TOKENS_FILE, AUTH_JWKS_URL or both/);
+      expect(loadConfig({ ...on, AUTH_TOKENS_FILE: '/etc/pubsub-ingest/auth/tokens.json' }).AUTH_MODE).toBe('on');
+    });
+
+    it('When a JWKS is given without issuer and audience, then start-up fails: a token for another service must not pass', () => {
+      expect(() => loadConfig({ ...on, AUTH_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json', AUTH_JWT_ISSUER: 'https://idp.example.com/' })).toThrow(
+        /AUTH_JWKS_URL needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE/,
+      );
+      const config = loadConfig({ ...on, AUTH_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json', AUTH_JWT_ISSUER: 'https://idp.example.com/', AUTH_JWT_AUDIENCE: 'pubsub-ingest' });
+      expect(config.AUTH_JWKS_URL?.href).toBe('https://idp.example.com/.well-known/jwks.json');
+    });
+
+    it.each(['http://idp.example.com/jwks.json', 'not a url'])('When AUTH_JWKS_URL is %s, then start-up fails: keys travel over https only', (url) => {
+      expect(() => loadConfig({ ...on, AUTH_JWKS_URL: url, AUTH_JWT_ISSUER: 'i', AUTH_JWT_AUDIENCE: 'a' })).toThrow(/environment variable AUTH_JWKS_URL/);
+    });
+
+    it('When AUTH_MODE is neither on nor off, then start-up fails naming it', () => {
+      expect(() => loadConfig({ ...valid, AUTH_MODE: 'maybe' })).toThrow(/environment variable AUTH_MODE/);
+    });
   });
 });

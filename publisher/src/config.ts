@@ -1,4 +1,4 @@
-import { awsEnv, databaseEnv, envVar, loggingEnv, readEnv, tracingEnv } from '@pubsub-ingest/common';
+import { awsEnv, ConfigError, databaseEnv, envVar, loggingEnv, readEnv, tracingEnv } from '@pubsub-ingest/common';
 import { z } from 'zod';
 
 /** `name=arn` pairs, comma-separated: the only topics a client may publish to. */
@@ -34,11 +34,32 @@ export const publisherEnv = z.object({
   PUBLISH_MAX_IN_FLIGHT: envVar.positiveInt(1000),
   PUBLISH_BATCHING: envVar.boolean(true),
   SHUTDOWN_TIMEOUT_MS: envVar.positiveInt(10_000),
+  /** Bearer credentials on the publish and read routes; `off` only where the network is the boundary (the local stack). */
+  AUTH_MODE: z.enum(['on', 'off']).default('on'),
+  AUTH_TOKENS_FILE: z.string().min(1).optional(),
+  AUTH_TOKENS_RELOAD_SECONDS: envVar.positiveInt(10, 3600),
+  AUTH_JWKS_URL: envVar
+    .url()
+    .refine((url) => /^https:|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url), 'expected an https URL (http only on loopback)')
+    .transform((url) => new URL(url))
+    .optional(),
+  AUTH_JWT_ISSUER: z.string().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  AUTH_JWT_CLOCK_TOLERANCE_SECONDS: envVar.nonNegativeInt(30, 300),
   ...databaseEnv,
 });
 
 export type PublisherConfig = z.output<typeof publisherEnv>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): PublisherConfig {
-  return readEnv(publisherEnv, env);
+  const config = readEnv(publisherEnv, env);
+  const problems: string[] = [];
+  if (config.AUTH_MODE === 'on' && !config.AUTH_TOKENS_FILE && !config.AUTH_JWKS_URL) {
+    problems.push('AUTH_MODE=on needs AUTH_TOKENS_FILE, AUTH_JWKS_URL or both; set AUTH_MODE=off only where the network alone decides who may call');
+  }
+  if (config.AUTH_JWKS_URL && (!config.AUTH_JWT_ISSUER || !config.AUTH_JWT_AUDIENCE)) {
+    problems.push('AUTH_JWKS_URL needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE: a token of the same provider for another service must not pass');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }

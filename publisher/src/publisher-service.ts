@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createDatabase, createLogger, createTracing, databaseHealthCheck, databasePasswordProvider, observeDatabaseHealth, type Logger, type Tracing } from '@pubsub-ingest/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app';
+import { Authenticator } from './auth/authenticator';
 import type { PublisherConfig } from './config';
 import { readinessOf, type Readiness } from './health/health.router';
 import { answerClientErrorsAsJson } from './http/client-error';
@@ -58,6 +59,8 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
       shuttingDown,
     );
 
+  const clock = deps.clock ?? (() => new Date());
+  const authenticator = Authenticator.create(config, { logger: logger.child({ module: 'auth' }), clock });
   const app = createApp({
     logger,
     pool: database.pool,
@@ -67,8 +70,9 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
     registry,
     httpMetrics: new HttpMetrics(registry),
     readiness,
-    clock: deps.clock ?? (() => new Date()),
+    clock,
     tracing,
+    authenticator,
   });
 
   let server: Server | undefined;
@@ -91,6 +95,7 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
         if (server) await closeGracefully(server);
         await publisher.close();
         await database.destroy();
+        authenticator.close();
         sns.destroy();
         await tracing.shutdown();
       })()),

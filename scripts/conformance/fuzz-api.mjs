@@ -6,7 +6,8 @@
 //
 // SCHEMATHESIS_BIN names the schemathesis program (scripts/conformance/install-tools.sh installs it).
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,8 +31,13 @@ const dataDir = mkdtempSync(join(tmpdir(), 'pubsub-ingest-fuzz-'));
 chmodSync(dataDir, 0o755);
 const stack = await startLocalStack({ dataDir, emulator, ...(process.env.MOTO_SERVER ? { motoServer: process.env.MOTO_SERVER } : {}) });
 const port = await freePort();
+// Authentication on, as production runs it: schemathesis sends a token that may publish to and read
+// every topic (schemathesis.toml, auth.openapi.bearer), and its auth checks ask without it, expecting 401.
+const token = randomBytes(32).toString('base64url');
+const tokensFile = join(dataDir, 'tokens.json');
+writeFileSync(tokensFile, JSON.stringify({ tokens: [{ id: 'schemathesis', sha256: createHash('sha256').update(token).digest('hex'), scopes: ['publish:*', 'read:*'] }] }));
 const services = [
-  spawnService('publisher', { ...stack.serviceEnv, PORT: String(port), LOG_LEVEL: 'warn' }),
+  spawnService('publisher', { ...stack.serviceEnv, PORT: String(port), LOG_LEVEL: 'warn', AUTH_MODE: 'on', AUTH_TOKENS_FILE: tokensFile }),
   spawnService('subscriber', { ...stack.serviceEnv, HEALTH_PORT: '0', LOG_LEVEL: 'warn', RECEIVE_WAIT_SECONDS: '2' }),
 ];
 const base = `http://127.0.0.1:${port}`;
@@ -55,7 +61,7 @@ try {
   console.log(`schemathesis ${args.join(' ')}`);
   const hooks = join(dirname(fileURLToPath(import.meta.url)), 'schemathesis_hooks.py');
   const schemathesisCode = await new Promise((resolve) =>
-    spawn(schemathesis, args, { stdio: 'inherit', env: { ...process.env, SCHEMATHESIS_HOOKS: hooks } }).on('exit', resolve),
+    spawn(schemathesis, args, { stdio: 'inherit', env: { ...process.env, SCHEMATHESIS_HOOKS: hooks, PUBSUB_INGEST_TOKEN: token } }).on('exit', resolve),
   );
 
   const entries = JSON.parse(readFileSync(har, 'utf8')).log.entries;

@@ -18,10 +18,10 @@ export interface RunningPublisher {
 
 /**
  * The publisher as `main` builds it, from environment variables, on a loopback port of its own.
- * `env` needs DATABASE_URL and ALLOWED_TOPICS, and AWS_ENDPOINT_URL for the emulator.
+ * `env` needs DATABASE_URL and ALLOWED_TOPICS, and AWS_ENDPOINT_URL for the emulator; authentication is off unless `env` sets AUTH_MODE.
  */
 export async function startPublisher(env: Record<string, string>, deps: PublisherServiceDeps = {}): Promise<RunningPublisher> {
-  const service = createPublisherService(loadPublisherConfig({ AWS_REGION: REGION, PORT: '0', ...env }), { logger: silentLogger, ...deps });
+  const service = createPublisherService(loadPublisherConfig({ AWS_REGION: REGION, PORT: '0', AUTH_MODE: 'off', ...env }), { logger: silentLogger, ...deps });
   const url = await service.start();
   return { url, service, stop: () => service.stop() };
 }

@@ -8,9 +8,12 @@ export function newTransactionId(): string {
   return uuidv7();
 }
 
-/** The id of a producer's retry: the same key on the same topic always gives the same id. */
-export function transactionIdForIdempotencyKey(topicArn: string, key: string): string {
-  return uuidv5(`${topicArn}\n${key}`, IDEMPOTENCY_NAMESPACE);
+/**
+ * The id of a producer's retry: the same key on the same topic always gives the same id. With
+ * authentication on, the producer is part of it, so two producers choosing the same key never meet.
+ */
+export function transactionIdForIdempotencyKey(topicArn: string, key: string, producer?: string): string {
+  return uuidv5(producer === undefined ? `${topicArn}\n${key}` : JSON.stringify([topicArn, producer, key]), IDEMPOTENCY_NAMESPACE);
 }
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

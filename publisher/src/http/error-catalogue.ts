@@ -13,7 +13,10 @@ export const ERROR_CODES = {
   invalid_idempotency_key: { status: 400, when: 'Idempotency-Key is empty, longer than 255 characters or not visible ASCII' },
   invalid_id: { status: 400, when: 'the id in /data/{id} is not a UUID' },
   bad_request: { status: 400, when: 'the request is not valid HTTP' },
-  not_found: { status: 404, when: 'no record with this id is stored (yet), or no such route' },
+  unauthenticated: { status: 401, when: 'the request has no Authorization: Bearer credential (see WWW-Authenticate)' },
+  invalid_token: { status: 401, when: 'the bearer token is unknown, expired, or a JWT that does not verify for this service' },
+  insufficient_scope: { status: 403, when: 'the credential lacks the scope the request needs (publish:<topic>); WWW-Authenticate names it' },
+  not_found: { status: 404, when: 'no record with this id is stored (yet), or the credential may not read its topic, or no such route' },
   method_not_allowed: { status: 405, when: 'the method is not allowed on this path (see Allow)' },
   payload_too_large: { status: 413, when: `the body, or the message with its attributes, is larger than SNS accepts (256 KiB); a batch body larger than ${BATCH_MAX_BYTES} bytes` },
   unsupported_media_type: { status: 415, when: 'the body is not application/json (or, for a batch, application/x-ndjson) in UTF-8' },
@@ -32,6 +35,7 @@ export const ERROR_CODES = {
   publish_throttled: { status: 503, when: 'SNS is throttling publishes (with Retry-After)' },
   publish_unavailable: { status: 503, when: 'SNS could not be reached or did not take the message (with Retry-After)' },
   overloaded: { status: 503, when: 'too many messages are waiting for SNS (with Retry-After)' },
+  auth_unavailable: { status: 503, when: 'the identity provider\'s keys (JWKS) cannot be fetched to check a JWT (with Retry-After)' },
   database_unavailable: { status: 503, when: 'the database cannot be reached (with Retry-After)' },
 } as const satisfies Record<string, { status: number; when: string }>;
 

@@ -10,6 +10,8 @@ export interface RequestTelemetryState {
   span?: Span;
   /** The transaction id the request was answered with, for the request's log line. */
   transactionId?: string;
+  /** Set by authentication: who asked, for the request's log line (the credential's id, never the credential). */
+  grants?: { principal: string; authenticated: boolean };
 }
 
 // Probes and scrapes come every few seconds from kubelets and Prometheus: not worth a line each at info.
@@ -56,6 +58,7 @@ export function requestTelemetry({ metrics, tracing, logger }: { metrics: HttpMe
           status,
           duration_ms: Math.round(seconds * 10_000) / 10,
           ...(state.transactionId ? { transaction_id: state.transactionId } : {}),
+          ...(state.grants?.authenticated ? { principal: state.grants.principal } : {}),
           ...(span ? { trace_id: span.spanContext().traceId } : {}),
         };
         logger[level](line, 'request');

@@ -9,16 +9,19 @@ const errorResponse = (status: number, extra = '') => ({
   content: { 'application/json': { schema: ErrorResponse } },
 });
 const retryAfter = z.object({ 'Retry-After': z.string().meta({ description: 'Seconds to wait before retrying.' }) });
+const wwwAuthenticate = z.object({ 'WWW-Authenticate': z.string().meta({ description: 'The Bearer challenge (RFC 6750), with error and scope when a credential was sent.' }) });
 const allow = z.object({ Allow: z.string().meta({ description: 'The methods this path accepts.' }) });
 
 export interface OpenApiOptions {
   /** Topic names and ARNs this instance accepts; the served document lists them, the committed one does not. */
   topics?: string[];
   version?: string;
+  /** Whether the routes need a bearer credential (AUTH_MODE=on); the committed document shows them as production serves them. */
+  auth?: boolean;
 }
 
 /** The OpenAPI 3.1 document, built from the same zod schemas that validate requests. */
-export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = {}): ReturnType<typeof createDocument> {
+export function openApiDocument({ topics, version = '0.1.0', auth = true }: OpenApiOptions = {}): ReturnType<typeof createDocument> {
   const topicArn = topics?.length ? { topic_arn: IngestRequest.shape.topic_arn.meta({ override: { enum: topics } }) } : undefined;
   const request = topicArn ? IngestRequest.extend(topicArn).meta({ id: 'IngestRequest' }) : IngestRequest;
   const item = topicArn ? BatchItem.extend(topicArn).meta({ id: 'BatchItem' }) : BatchItem;
@@ -27,6 +30,12 @@ export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = 
     ...(headers ? { headers } : {}),
     content: { 'application/json': { schema: BatchResult } },
   });
+  // With authentication on, each guarded operation names the scheme and its 401 and 403 answers.
+  const guarded = auth
+    ? { security: [{ bearer: [] }] }
+    : {};
+  const unauthorized = { ...errorResponse(401), headers: wwwAuthenticate };
+  const authResponses: Record<string, typeof unauthorized> = auth ? { '401': unauthorized, '403': { ...errorResponse(403), headers: wwwAuthenticate } } : {};
   return createDocument({
     openapi: '3.1.0',
     info: {
@@ -42,6 +51,7 @@ export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = 
       '/ingresar-datos': {
         post: {
           operationId: 'ingestData',
+          ...guarded,
           summary: 'Publish a message',
           requestParams: { header: z.object({ 'Idempotency-Key': IdempotencyKey.optional() }) },
           requestBody: { required: true, content: { 'application/json': { schema: request } } },
@@ -53,12 +63,14 @@ export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = 
               links: {
                 GetRecord: {
                   operationId: 'getRecord',
+          ...guarded,
                   parameters: { id: '$response.body#/transaction_id' },
                   description: 'The stored record, readable once the subscriber has stored it (404 until then).',
                 },
               },
             },
             '400': errorResponse(400),
+            ...authResponses,
             '413': errorResponse(413),
             '415': errorResponse(415),
             '422': errorResponse(422),
@@ -69,6 +81,7 @@ export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = 
       '/ingresar-datos/lote': {
         post: {
           operationId: 'ingestBatch',
+          ...guarded,
           summary: 'Publish many messages in one request',
           description:
             `Up to ${BATCH_MAX_ITEMS} items and ${BATCH_MAX_BYTES} bytes, as a JSON array or as NDJSON (one item per line; blank lines are skipped). ` +
@@ -87,6 +100,7 @@ export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = 
             '202': batchResult('Every item was accepted: SNS acknowledged each of them.'),
             '207': batchResult('Some items were accepted and some not; each item says which. Send again only the items not answered 202 (503 ones after their retry_after_seconds).'),
             '400': errorResponse(400),
+            ...authResponses,
             '413': errorResponse(413),
             '415': errorResponse(415),
             '422': {
@@ -100,6 +114,7 @@ export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = 
       '/data/{id}': {
         get: {
           operationId: 'getRecord',
+          ...guarded,
           summary: 'Read a stored record',
           requestParams: {
             path: z.object({ id: z.uuid().meta({ description: 'The transaction id returned by POST /ingresar-datos.' }) }),
@@ -113,7 +128,8 @@ export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = 
             },
             '304': { description: 'Not modified (If-None-Match matched).' },
             '400': errorResponse(400),
-            '404': errorResponse(404),
+            ...(auth ? { '401': unauthorized } : {}),
+            '404': errorResponse(404, auth ? ' A record of a topic the credential may not read is answered as not found.' : ''),
             '503': { ...errorResponse(503), headers: retryAfter },
           },
         },
@@ -129,6 +145,17 @@ export function openApiDocument({ topics, version = '0.1.0' }: OpenApiOptions = 
       '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format.' } } } },
     },
     components: {
+      ...(auth
+        ? {
+            securitySchemes: {
+              bearer: {
+                type: 'http',
+                scheme: 'bearer',
+                description: 'An opaque token issued by the operators, or a JWT of the configured identity provider. Scopes: publish:<topic>, read:<topic>, or * for every topic.',
+              },
+            },
+          }
+        : {}),
       responses: {
         MethodNotAllowed: { description: 'Any other method on a known path: 405 method_not_allowed, JSON, with Allow.', headers: allow, content: { 'application/json': { schema: ErrorResponse } } },
       },

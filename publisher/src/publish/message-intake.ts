@@ -47,8 +47,9 @@ export function messageIntake({ publisher, idempotency, logger, clock, tracing }
   const startChild = (parent: Span | undefined, name: string, kind = SpanKind.INTERNAL, attributes?: Record<string, string | number>): Span | undefined =>
     parent && tracer.startSpan(name, { kind, ...(attributes ? { attributes } : {}) }, contextOfSpan(parent));
 
-  const prepare = (request: PublishRequest, idempotencyKey: string | undefined): PreparedMessage => {
-    const transactionId = idempotencyKey ? transactionIdForIdempotencyKey(request.topic.arn, idempotencyKey) : newTransactionId();
+  /** `producer` is the authenticated caller, so keys are theirs alone; undefined with authentication off. */
+  const prepare = (request: PublishRequest, idempotencyKey: string | undefined, producer: string | undefined): PreparedMessage => {
+    const transactionId = idempotencyKey ? transactionIdForIdempotencyKey(request.topic.arn, idempotencyKey, producer) : newTransactionId();
     const outgoing: OutgoingMessage = {
       topicArn: request.topic.arn,
       body: request.message.body,

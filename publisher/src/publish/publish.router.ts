@@ -1,5 +1,8 @@
 import Router from '@koa/router';
 import { endWithError, SNS_MAX_MESSAGE_BYTES, type Logger, type Tracing } from '@pubsub-ingest/common';
+import type { Middleware } from 'koa';
+import { insufficientScope, type AuthState } from '../auth/authenticator';
+import type { Grants } from '../auth/grants';
 import { AppError } from '../http/app-error';
 import { readJsonBody } from '../http/json-body';
 import type { RequestTelemetryState } from '../http/request-telemetry';
@@ -8,7 +11,7 @@ import { readBatch } from './batch-request';
 import { answerBatch, refusedItem, type ItemResult } from './batch-response';
 import { idempotencyKeyOf, type IdempotencyStore } from './idempotency';
 import { messageIntake, type PreparedMessage } from './message-intake';
-import { parsePublishRequest } from './publish-request';
+import { parsePublishRequest, type PublishRequest } from './publish-request';
 import type { TopicAllowList } from './topic-allow-list';
 
 /** JSON escaping can make a body several times larger than the message SNS receives; past this it cannot fit. */
@@ -21,20 +24,33 @@ export interface PublishRouterDeps {
   logger: Logger;
   clock: () => Date;
   tracing: Tracing;
+  /** Sets ctx.state.grants from the request's credential, or refuses it. */
+  authenticate: Middleware;
 }
+
+/** A 403 unless the caller may publish to the request's topic. */
+function checkPublishScope(grants: Grants, request: PublishRequest): void {
+  if (!grants.canPublish(request.topic.name)) {
+    throw insufficientScope(`publish:${request.topic.name}`, `this credential may not publish to ${request.topic.name}; it needs the scope publish:${request.topic.name}`);
+  }
+}
+
+/** The Idempotency-Key namespace: the caller when authenticated, so keys never meet across producers. */
+const producerOf = (grants: Grants) => (grants.authenticated ? grants.principal : undefined);
 
 export function publishRouter(deps: PublishRouterDeps): Router {
   const { topics, logger } = deps;
   const router = new Router();
   const intake = messageIntake(deps);
 
-  router.post('/ingresar-datos', async (ctx) => {
-    const state = ctx.state as RequestTelemetryState;
+  router.post('/ingresar-datos', deps.authenticate, async (ctx) => {
+    const state = ctx.state as RequestTelemetryState & AuthState;
     const span = intake.startChild(state.span, 'validate');
     let prepared: PreparedMessage;
     try {
       const request = parsePublishRequest(await readJsonBody(ctx, BODY_LIMIT_BYTES), topics);
-      prepared = intake.prepare(request, idempotencyKeyOf(ctx));
+      checkPublishScope(state.grants, request);
+      prepared = intake.prepare(request, idempotencyKeyOf(ctx), producerOf(state.grants));
       span?.end();
     } catch (err) {
       endWithError(span, err);
@@ -49,8 +65,8 @@ export function publishRouter(deps: PublishRouterDeps): Router {
   });
 
   /** Many messages in one request: each item is checked, claimed and published as if it were a request of its own. */
-  router.post('/ingresar-datos/lote', async (ctx) => {
-    const state = ctx.state as RequestTelemetryState;
+  router.post('/ingresar-datos/lote', deps.authenticate, async (ctx) => {
+    const state = ctx.state as RequestTelemetryState & AuthState;
     const span = intake.startChild(state.span, 'validate');
     let items: (PreparedMessage | ItemResult)[];
     try {
@@ -58,7 +74,8 @@ export function publishRouter(deps: PublishRouterDeps): Router {
         if ('error' in entry) return refusedItem(index, entry.error);
         try {
           const request = parsePublishRequest(entry.body, topics, 'item');
-          return intake.prepare(request, request.idempotencyKey);
+          checkPublishScope(state.grants, request);
+          return intake.prepare(request, request.idempotencyKey, producerOf(state.grants));
         } catch (err) {
           if (err instanceof AppError) return refusedItem(index, err);
           throw err;

@@ -1,14 +1,16 @@
 import Router from '@koa/router';
 import { findRecordById, isTransactionId, storedRecordEtag, storedRecordJson, type StoredRecordText } from '@pubsub-ingest/common';
+import type { Middleware } from 'koa';
 import type { Pool } from 'pg';
+import type { AuthState } from '../auth/authenticator';
 import { AppError, errors } from '../http/app-error';
 import type { RequestTelemetryState } from '../http/request-telemetry';
 import { missingRecordLookup } from './missing-record';
 
-export function recordsRouter({ pool, clock }: { pool: Pool; clock: () => Date }): Router {
+export function recordsRouter({ pool, clock, authenticate }: { pool: Pool; clock: () => Date; authenticate: Middleware }): Router {
   const router = new Router();
 
-  router.get('/data/:id', async (ctx) => {
+  router.get('/data/:id', authenticate, async (ctx) => {
     const id = ctx.params.id ?? '';
     if (!isTransactionId(id)) {
       throw new AppError('invalid_id', 'id must be a transaction id (a UUID)');
@@ -20,7 +22,8 @@ export function recordsRouter({ pool, clock }: { pool: Pool; clock: () => Date }
     } catch {
       throw errors.unavailable('database_unavailable', 'records cannot be read right now; retry later', 2);
     }
-    if (!record) {
+    // A record of a topic the caller may not read is answered exactly as one never stored, so ids reveal nothing.
+    if (!record || !(ctx.state as AuthState).grants.canRead(record.topic)) {
       const lookup = await missingRecordLookup(pool, id.toLowerCase(), clock());
       throw new AppError('not_found', lookup.message, { lookup: lookup.body });
     }

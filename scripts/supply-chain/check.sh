@@ -10,7 +10,7 @@
 #                    bundle holds), each schema-valid, production packages only, and for an image
 #                    equal to the tree that the Dockerfile's own npm ci command installs
 #   3. licences      of every component of the SBOMs, against licence-allow-list.json
-#   4. unit tests    of these checks (node:test)
+#   4. unit tests    of these checks and of the pipeline's audit gate (node:test)
 # SBOMs go to $REPORTS_DIR/sbom (default reports/sbom), JUnit to $REPORTS_DIR/supply-chain.junit.xml.
 # Needs the npm devDependencies (npm ci) and the built workspaces (npm run build).
 set -uo pipefail
@@ -90,10 +90,10 @@ licences() {
 check "licences of the production dependencies" licences
 
 # --- 4. unit tests
-check "unit tests (lockfile, SBOM and licence checks)" node --test --test-concurrency=1 \
+check "unit tests (lockfile, SBOM and licence checks; audit gate)" node --test --test-concurrency=1 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=junit --test-reporter-destination="$reports/supply-chain.junit.xml" \
-  "$here/checks.test.mjs"
+  "$here/checks.test.mjs" "$here/audit-gate.test.mjs"
 
 echo
 echo "== supply chain ($(( $(date +%s) - start )) s; SBOMs in $sboms)"

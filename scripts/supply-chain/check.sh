@@ -11,8 +11,13 @@
 #                    equal to the tree that the Dockerfile's own npm ci command installs
 #   3. licences      of every component of the SBOMs, against licence-allow-list.json
 #   4. unit tests    of these checks and of the pipeline's audit gate (node:test)
+#   5. checkov       the Dockerfiles (framework dockerfile; skips inline, with their reasons) and
+#                    every application chart as helm template renders it with its default values,
+#                    values-production.yaml and each ci/*.yaml (framework kubernetes; skips, with
+#                    their reasons and the value sets they apply to, in checkov-skips.json)
 # SBOMs go to $REPORTS_DIR/sbom (default reports/sbom), JUnit to $REPORTS_DIR/supply-chain.junit.xml.
-# Needs the npm devDependencies (npm ci) and the built workspaces (npm run build).
+# Needs the npm devDependencies (npm ci) and the built workspaces (npm run build); checkov and Helm
+# come from the tool cache, installed by the Terraform and chart install scripts when missing.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -94,6 +99,49 @@ check "unit tests (lockfile, SBOM and licence checks; audit gate)" node --test -
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=junit --test-reporter-destination="$reports/supply-chain.junit.xml" \
   "$here/checks.test.mjs" "$here/audit-gate.test.mjs"
+
+# --- 5. checkov
+checkov_scan() {
+  bash scripts/terraform/install-tools.sh checkov >"$work/logs/install-checkov.log" 2>&1 || { tail -20 "$work/logs/install-checkov.log"; return 1; }
+  local CHECKOV_BIN CHECKOV_VERSION
+  eval "$(bash scripts/terraform/install-tools.sh --print-env | grep -E '^CHECKOV_(BIN|VERSION)=')"
+  bash scripts/charts/install-tools.sh >"$work/logs/install-charts.log" 2>&1 || { tail -20 "$work/logs/install-charts.log"; return 1; }
+  # shellcheck source=../charts/versions.sh
+  source scripts/charts/versions.sh
+  [[ -x "$CHECKOV_BIN" && -x "$HELM_BIN" ]] || { echo "checkov ($CHECKOV_BIN) or helm ($HELM_BIN) missing"; return 1; }
+  local rendered="$work/rendered" chart file label args
+  mkdir -p "$rendered"
+  # An empty, private helm home: no user repositories, plugins or settings.
+  export HELM_CONFIG_HOME="$work/helm/config" HELM_CACHE_HOME="$work/helm/cache" HELM_DATA_HOME="$work/helm/data"
+  for chart in helm-charts/*/; do
+    chart="$(basename "$chart")"
+    grep -Eq '^type: *library' "helm-charts/$chart/Chart.yaml" && continue
+    for file in - "helm-charts/$chart/values-production.yaml" "helm-charts/$chart"/ci/*.yaml; do
+      if [[ "$file" == - ]]; then label=default; args=(); else [[ -f "$file" ]] || continue; label="$(basename "$file" .yaml)"; args=(-f "$file"); fi
+      "$HELM_BIN" template "$chart" "helm-charts/$chart" --namespace pubsub-ingest "${args[@]}" >"$rendered/$chart--$label.yaml" 2>"$work/logs/helm.log" \
+        || { cat "$work/logs/helm.log"; return 1; }
+    done
+  done
+  local files=("$rendered"/*.yaml)
+  echo "checkov $CHECKOV_VERSION on Dockerfile, ci/toolbox.Dockerfile and ${#files[@]} rendered value sets: ${files[*]##*/}"
+  local outputs=() i=0 ids group status=0
+  "$CHECKOV_BIN" --framework dockerfile --file Dockerfile --file ci/toolbox.Dockerfile \
+    --skip-download --compact --output json >"$work/checkov-dockerfile.json" 2>>"$work/logs/checkov.log" || status=$?
+  outputs+=("$work/checkov-dockerfile.json")
+  # One run per distinct set of skips (checkov's --skip-check applies to a whole run).
+  node "$here/checkov.mjs" groups "$here/checkov-skips.json" "${files[@]}" >"$work/groups.txt" || return 1
+  while read -r ids group; do
+    i=$((i + 1))
+    local skip=(); [[ "$ids" != - ]] && skip=(--skip-check "$ids")
+    # shellcheck disable=SC2086 # a group is a list of file names without spaces
+    "$CHECKOV_BIN" --framework kubernetes $(printf -- '--file %s ' $group) "${skip[@]}" \
+      --skip-download --compact --output json >"$work/checkov-kubernetes-$i.json" 2>>"$work/logs/checkov.log" || status=$?
+    outputs+=("$work/checkov-kubernetes-$i.json")
+  done <"$work/groups.txt"
+  node "$here/checkov.mjs" summary "$here/checkov-skips.json" dockerfile kubernetes -- "${outputs[@]}" || return 1
+  (( status == 0 )) || { echo "checkov exited $status"; tail -20 "$work/logs/checkov.log"; return 1; }
+}
+check "checkov (dockerfile; kubernetes on the rendered charts)" checkov_scan
 
 echo
 echo "== supply chain ($(( $(date +%s) - start )) s; SBOMs in $sboms)"

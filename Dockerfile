@@ -5,6 +5,8 @@
 # BASE_IMAGE defaults to the official Node.js image; a build without registry access
 # passes the equivalent made by scripts/images/build-base.sh.
 ARG BASE_IMAGE=docker.io/library/node:24.21.0-bookworm-slim
+# checkov:skip=CKV_DOCKER_7: every FROM is ${BASE_IMAGE}, whose default above pins the release; checkov does not resolve ARGs
+# checkov:skip=CKV_DOCKER_2: Kubernetes ignores HEALTHCHECK; the charts give both services startup, liveness and readiness probes
 
 # ---------------------------------------------------------------- build
 FROM ${BASE_IMAGE} AS build
@@ -20,6 +22,13 @@ COPY subscriber/package.json subscriber/
 RUN --mount=type=cache,target=/root/.npm --mount=type=secret,id=npm-ca \
     if [ -s /run/secrets/npm-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm-ca; fi \
  && npm ci --workspace common --workspace publisher --workspace subscriber --include-workspace-root
+# Each image's CycloneDX SBOM: the production tree of its workspace, as its npm ci --omit=dev below
+# installs it (docs/supply-chain.md); the image carries it in /usr/share/doc/pubsub-ingest/.
+RUN mkdir -p sbom \
+ && for service in publisher subscriber; do \
+      npx --no-install cyclonedx-npm --omit dev --workspace "$service" --spec-version 1.6 --output-reproducible \
+        --output-file "sbom/$service.cdx.json" package.json || exit 1; \
+    done
 COPY common/ common/
 COPY publisher/ publisher/
 COPY subscriber/ subscriber/
@@ -59,6 +68,7 @@ LABEL org.opencontainers.image.licenses="Apache-2.0" \
 
 FROM runtime AS publisher
 COPY --from=publisher-modules /src/node_modules node_modules
+COPY --from=build /src/sbom/publisher.cdx.json /usr/share/doc/pubsub-ingest/sbom.cdx.json
 COPY --from=build /src/publisher/package.json publisher/
 COPY --from=build /src/publisher/dist publisher/dist
 LABEL org.opencontainers.image.title="pubsub-ingest publisher" \
@@ -74,6 +84,7 @@ LABEL org.opencontainers.image.version="${VERSION}" org.opencontainers.image.rev
 
 FROM runtime AS subscriber
 COPY --from=subscriber-modules /src/node_modules node_modules
+COPY --from=build /src/sbom/subscriber.cdx.json /usr/share/doc/pubsub-ingest/sbom.cdx.json
 COPY --from=build /src/subscriber/package.json subscriber/
 COPY --from=build /src/subscriber/dist subscriber/dist
 LABEL org.opencontainers.image.title="pubsub-ingest subscriber" \

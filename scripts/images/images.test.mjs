@@ -203,7 +203,7 @@ describe('container images', () => {
   });
 
   for (const service of ['publisher', 'subscriber']) {
-    test(`${service} image: numeric non-root user, OCI labels, node only, production dependencies only`, async () => {
+    test(`${service} image: numeric non-root user, OCI labels, node only, production dependencies only, its SBOM lists them`, async () => {
       const image = images[service];
       const config = await imageConfig(image);
       assert.match(config.User, /^[1-9][0-9]*:[0-9]+$/);
@@ -220,10 +220,29 @@ describe('container images', () => {
           common: present('@pubsub-ingest/common'),
           migrate: fs.existsSync('/app/common/dist/bin/migrate.js'),
           node: process.version,
+          sbom: (() => {
+            const bom = JSON.parse(fs.readFileSync('/usr/share/doc/pubsub-ingest/sbom.cdx.json', 'utf8'));
+            const listed = new Set();
+            const list = (cs) => { for (const c of cs ?? []) { listed.add((c.group ? c.group + '/' : '') + c.name + '@' + c.version); list(c.components); } };
+            list(bom.components);
+            const installed = new Set();
+            const visit = (dir) => {
+              if (!fs.existsSync(dir + '/package.json')) return;
+              const m = JSON.parse(fs.readFileSync(dir + '/package.json', 'utf8'));
+              installed.add(m.name + '@' + m.version);
+              if (!fs.lstatSync(dir).isSymbolicLink() && fs.existsSync(dir + '/node_modules')) walk(dir + '/node_modules');
+            };
+            const walk = (dir) => { for (const e of fs.readdirSync(dir)) { if (e.startsWith('.')) continue; if (e.startsWith('@')) for (const s of fs.readdirSync(dir + '/' + e)) visit(dir + '/' + e + '/' + s); else visit(dir + '/' + e); } };
+            walk('/app/node_modules');
+            return { spec: bom.specVersion, components: listed.size > 50, notListed: [...installed].filter((p) => !listed.has(p)), notInstalled: [...listed].filter((p) => !installed.has(p)) };
+          })(),
         }));`]);
       assert.equal(probe.code, 0, probe.output);
       const facts = JSON.parse(probe.output.trim().split('\n').pop());
-      assert.deepEqual(facts, { npm: false, dev: [], common: true, migrate: true, node: `v${env('UPSTREAM_BASE_IMAGE').match(/node:([0-9.]+)/)[1]}` });
+      assert.deepEqual(facts, {
+        npm: false, dev: [], common: true, migrate: true, node: `v${env('UPSTREAM_BASE_IMAGE').match(/node:([0-9.]+)/)[1]}`,
+        sbom: { spec: '1.6', components: true, notListed: [], notInstalled: [] },
+      });
       report.images[service] = { image, sizeMB: Math.round((await imageSizeBytes(image)) / 1e6) };
     });
   }

@@ -28,7 +28,7 @@ const expand = (text) => {
 // Paths the pipeline itself produces, each with what produces it.
 const GENERATED = [
   { re: /^reports\//, producedBy: 'the test and build steps (REPORTS_DIR)' },
-  { re: /^subscriber\/dist\/lambda\.zip$/, producedBy: 'npm run build:lambda' },
+  { re: /^subscriber\/dist\/lambda\.(?:zip|cdx\.json)$/, producedBy: 'npm run build:lambda' },
 ];
 
 describe('Jenkinsfile references', () => {
@@ -43,7 +43,7 @@ describe('Jenkinsfile references', () => {
 
   test('every stage the release needs is there, in order', () => {
     const expected = ['Install', 'Lint and typecheck', 'Tests', 'Delivery checks', 'Charts', 'Observability', 'Terraform', 'Argo CD', 'Pipeline', 'Images',
-      'Release', 'Build and push images', 'Lambda package', 'Deploy dev', 'Approve prod', 'Deploy prod',
+      'Supply chain', 'Vulnerability audit', 'Release', 'Build and push images', 'Lambda package', 'Deploy dev', 'Approve prod', 'Deploy prod',
       '${envName}: tofu plan', '${envName}: approve infrastructure', '${envName}: tofu apply', '${envName}: GitOps bump',
       '${envName}: Argo CD synced and healthy', '${envName}: smoke test'];
     assert.deepEqual(all(/stage\(["']([^"']+)["']\)/g), expected);
@@ -67,6 +67,7 @@ describe('Jenkinsfile references', () => {
       assert.ok(existsSync(join(repo, path)), `${path} does not exist`);
     }
     assert.match(read('subscriber/scripts/build-lambda.mjs'), /'lambda\.zip'/);
+    assert.match(read('subscriber/scripts/build-lambda.mjs'), /'lambda\.cdx\.json'/);
   });
 
   test('the pod templates exist, pin every image, and have every container a stage uses', () => {
@@ -113,10 +114,24 @@ describe('Jenkinsfile references', () => {
       'reports/argocd.junit.xml': ['scripts/argocd/check.sh', 'argocd.junit.xml'],
       'reports/pipeline.junit.xml': ['scripts/jenkinsfile/check.sh', 'pipeline.junit.xml'],
       'reports/images.junit.xml': ['scripts/images/test.sh', 'images.junit.xml'],
+      'reports/supply-chain.junit.xml': ['scripts/supply-chain/check.sh', 'supply-chain.junit.xml'],
     };
     const collected = all(/junit testResults: '([^']+)'/g);
     assert.deepEqual(collected.sort(), Object.keys(producers).sort());
     for (const [report, [file, mark]] of Object.entries(producers)) assert.ok(read(file).includes(mark), `${report}: ${file} does not write it`);
+  });
+
+  test('the vulnerability audit gates the release on the production tree, through audit-gate.mjs', () => {
+    const steps = all(/sh '([^']+)'/g);
+    const audit = steps.findIndex((c) => /\bnpm audit\b/.test(c));
+    assert.ok(audit >= 0, 'no npm audit step');
+    assert.match(steps[audit], /npm audit --omit=dev --audit-level=high --json > reports\/npm-audit\.json/);
+    assert.equal(steps[audit + 1], 'node scripts/supply-chain/audit-gate.mjs reports/npm-audit.json', 'the gate reads the report next');
+    assert.doesNotMatch(steps[audit + 1], /\|\||; *true/, 'the gate itself may not be ignored');
+    const stages = all(/stage\(["']([^"']+)["']\)/g);
+    assert.ok(stages.indexOf('Vulnerability audit') < stages.indexOf('Release'), 'the audit runs before the release');
+    assert.ok(stages.indexOf('Supply chain') < stages.indexOf('Release'));
+    assert.ok(code.includes("sh 'npm run test:supply-chain'"));
   });
 
   test('credentials come only from Jenkins credentials, each documented in docs/deploy.md', () => {

@@ -49,4 +49,9 @@ describe('publisher configuration', () => {
       expect(() => loadConfig({ ...valid, AUTH_MODE: 'maybe' })).toThrow(/environment variable AUTH_MODE/);
     });
   });
+
+  it('When per-client limits are on with a burst smaller than a full batch, then start-up fails: such a batch could never pass', () => {
+    expect(() => loadConfig({ ...valid, RATE_LIMIT_MESSAGES_PER_SECOND: '100', RATE_LIMIT_BURST: '499' })).toThrow(/RATE_LIMIT_BURST must be at least 500/);
+    expect(loadConfig({ ...valid, RATE_LIMIT_MESSAGES_PER_SECOND: '100' }).RATE_LIMIT_BURST).toBe(1000);
+  });
 });

@@ -1,4 +1,4 @@
-import { awsEnv, ConfigError, databaseEnv, envVar, loggingEnv, readEnv, tracingEnv } from '@pubsub-ingest/common';
+import { awsEnv, BATCH_MAX_ITEMS, ConfigError, databaseEnv, envVar, loggingEnv, readEnv, tracingEnv } from '@pubsub-ingest/common';
 import { z } from 'zod';
 
 /** `name=arn` pairs, comma-separated: the only topics a client may publish to. */
@@ -46,6 +46,10 @@ export const publisherEnv = z.object({
   AUTH_JWT_ISSUER: z.string().min(1).optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
   AUTH_JWT_CLOCK_TOLERANCE_SECONDS: envVar.nonNegativeInt(30, 300),
+  /** Messages per second each client (credential, or address without one) may send; 0: no per-client limit. */
+  RATE_LIMIT_MESSAGES_PER_SECOND: envVar.nonNegativeInt(0),
+  RATE_LIMIT_BURST: envVar.positiveInt(BATCH_MAX_ITEMS * 2),
+  RATE_LIMIT_MAX_CLIENTS: envVar.positiveInt(100_000),
   ...databaseEnv,
 });
 
@@ -59,6 +63,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (config.AUTH_JWKS_URL && (!config.AUTH_JWT_ISSUER || !config.AUTH_JWT_AUDIENCE)) {
     problems.push('AUTH_JWKS_URL needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE: a token of the same provider for another service must not pass');
+  }
+  if (config.RATE_LIMIT_MESSAGES_PER_SECOND > 0 && config.RATE_LIMIT_BURST < BATCH_MAX_ITEMS) {
+    problems.push(`RATE_LIMIT_BURST must be at least ${BATCH_MAX_ITEMS}, a full batch, or such a batch could never pass`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

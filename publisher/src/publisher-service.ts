@@ -5,6 +5,7 @@ import { createDatabase, createLogger, createTracing, databaseHealthCheck, datab
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app';
 import { Authenticator } from './auth/authenticator';
+import { RateLimiter } from './limits/rate-limit';
 import type { PublisherConfig } from './config';
 import { readinessOf, type Readiness } from './health/health.router';
 import { answerClientErrorsAsJson } from './http/client-error';
@@ -73,6 +74,7 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
     clock,
     tracing,
     authenticator,
+    rateLimiter: new RateLimiter(config, clock),
   });
 
   let server: Server | undefined;

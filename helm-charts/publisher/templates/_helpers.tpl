@@ -40,6 +40,8 @@ ALLOWED_TOPICS: {{ join "," $topics | quote }}
 PUBLISH_LINGER_MS: {{ $v.config.publishLingerMs | quote }}
 PUBLISH_MAX_IN_FLIGHT: {{ $v.config.publishMaxInFlight | quote }}
 SHUTDOWN_TIMEOUT_MS: {{ $v.config.shutdownTimeoutMs | quote }}
+RATE_LIMIT_MESSAGES_PER_SECOND: {{ $v.config.rateLimit.messagesPerSecond | quote }}
+RATE_LIMIT_BURST: {{ $v.config.rateLimit.burst | quote }}
 {{- include "pubsub-ingest.databaseConfig" . }}
 {{- end }}
 

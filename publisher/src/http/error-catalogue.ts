@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, when: 'the method is not allowed on this path (see Allow)' },
   payload_too_large: { status: 413, when: `the body, or the message with its attributes, is larger than SNS accepts (256 KiB); a batch body larger than ${BATCH_MAX_BYTES} bytes` },
   unsupported_media_type: { status: 415, when: 'the body is not application/json (or, for a batch, application/x-ndjson) in UTF-8' },
+  rate_limited: { status: 429, when: 'this client sent more messages than its per-second share (RATE_LIMIT_*); Retry-After says when to retry' },
   headers_too_large: { status: 431, when: 'the request headers are too large' },
   validation_failed: { status: 422, when: 'a field is missing, unknown or invalid (details name each one)' },
   unknown_topic: { status: 422, when: 'topic_arn is not a topic this service publishes to' },

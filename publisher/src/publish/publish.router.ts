@@ -4,6 +4,7 @@ import type { Middleware } from 'koa';
 import { insufficientScope, type AuthState } from '../auth/authenticator';
 import type { Grants } from '../auth/grants';
 import { AppError } from '../http/app-error';
+import type { RateLimiter } from '../limits/rate-limit';
 import { readJsonBody } from '../http/json-body';
 import type { RequestTelemetryState } from '../http/request-telemetry';
 import type { MessagePublisher } from '../sns/outgoing-message';
@@ -26,6 +27,7 @@ export interface PublishRouterDeps {
   tracing: Tracing;
   /** Sets ctx.state.grants from the request's credential, or refuses it. */
   authenticate: Middleware;
+  rateLimiter: RateLimiter;
 }
 
 /** A 403 unless the caller may publish to the request's topic. */
@@ -43,7 +45,7 @@ export function publishRouter(deps: PublishRouterDeps): Router {
   const router = new Router();
   const intake = messageIntake(deps);
 
-  router.post('/ingresar-datos', deps.authenticate, async (ctx) => {
+  router.post('/ingresar-datos', deps.authenticate, deps.rateLimiter.perRequest(), async (ctx) => {
     const state = ctx.state as RequestTelemetryState & AuthState;
     const span = intake.startChild(state.span, 'validate');
     let prepared: PreparedMessage;
@@ -70,7 +72,9 @@ export function publishRouter(deps: PublishRouterDeps): Router {
     const span = intake.startChild(state.span, 'validate');
     let items: (PreparedMessage | ItemResult)[];
     try {
-      items = (await readBatch(ctx)).map((entry, index) => {
+      const entries = await readBatch(ctx);
+      deps.rateLimiter.check(ctx, entries.length);
+      items = entries.map((entry, index) => {
         if ('error' in entry) return refusedItem(index, entry.error);
         try {
           const request = parsePublishRequest(entry.body, topics, 'item');

@@ -3,14 +3,15 @@ import { findRecordById, isTransactionId, storedRecordEtag, storedRecordJson, ty
 import type { Middleware } from 'koa';
 import type { Pool } from 'pg';
 import type { AuthState } from '../auth/authenticator';
+import type { RateLimiter } from '../limits/rate-limit';
 import { AppError, errors } from '../http/app-error';
 import type { RequestTelemetryState } from '../http/request-telemetry';
 import { missingRecordLookup } from './missing-record';
 
-export function recordsRouter({ pool, clock, authenticate }: { pool: Pool; clock: () => Date; authenticate: Middleware }): Router {
+export function recordsRouter({ pool, clock, authenticate, rateLimiter }: { pool: Pool; clock: () => Date; authenticate: Middleware; rateLimiter: RateLimiter }): Router {
   const router = new Router();
 
-  router.get('/data/:id', authenticate, async (ctx) => {
+  router.get('/data/:id', authenticate, rateLimiter.perRequest(), async (ctx) => {
     const id = ctx.params.id ?? '';
     if (!isTransactionId(id)) {
       throw new AppError('invalid_id', 'id must be a transaction id (a UUID)');

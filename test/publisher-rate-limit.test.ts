@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newTransactionId } from '@pubsub-ingest/common';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { createTestMessaging, type TestMessaging } from './support/messaging';
+import { postJson, startPublisher, type RunningPublisher } from './support/services';
+
+describe('publisher per-client rate limits: 429 with Retry-After, one client never takes another\'s share', () => {
+  let database: TestDatabase;
+  let messaging: TestMessaging;
+  let publisher: RunningPublisher;
+  let dir: string;
+  let now = Date.parse('2026-06-01T12:00:00Z');
+  const tokens = { a: randomBytes(24).toString('base64url'), b: randomBytes(24).toString('base64url') };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    messaging = await createTestMessaging();
+    dir = mkdtempSync(join(tmpdir(), 'rate-limit-test-'));
+    const file = join(dir, 'tokens.json');
+    const entry = (id: string, token: string) => ({ id, sha256: createHash('sha256').update(token).digest('hex'), scopes: ['publish:*', 'read:*'] });
+    writeFileSync(file, JSON.stringify({ tokens: [entry('a', tokens.a), entry('b', tokens.b)] }));
+    publisher = await startPublisher(
+      {
+        DATABASE_URL: database.url,
+        AWS_ENDPOINT_URL: messaging.endpoint,
+        ALLOWED_TOPICS: `${messaging.topicName}=${messaging.topicArn}`,
+        AUTH_MODE: 'on',
+        AUTH_TOKENS_FILE: file,
+        RATE_LIMIT_MESSAGES_PER_SECOND: '100',
+        RATE_LIMIT_BURST: '500',
+      },
+      { clock: () => new Date(now) },
+    );
+  });
+
+  afterAll(async () => {
+    await publisher?.stop();
+    messaging?.destroy();
+    await database?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const as = (client: keyof typeof tokens) => ({ Authorization: `Bearer ${tokens[client]}` });
+  const batch = (client: keyof typeof tokens, size: number) =>
+    postJson(`${publisher.url}/ingresar-datos/lote`, Array.from({ length: size }, (_, i) => ({ topic_arn: messaging.topicName, message: { i } })), as(client));
+
+  it('When a client sends more messages than its burst, then 429 rate_limited with Retry-After, and after that wait it may send again', async () => {
+    expect((await batch('a', 500)).status).toBe(202);
+    const limited = await postJson(`${publisher.url}/ingresar-datos`, { topic_arn: messaging.topicName, message: 'one more' }, as('a'));
+    expect({ status: limited.status, code: limited.json.error.code, retryAfter: limited.headers.get('retry-after') }).toEqual({ status: 429, code: 'rate_limited', retryAfter: '1' });
+    const read = await fetch(`${publisher.url}/data/${newTransactionId()}`, { headers: as('a') });
+    expect(read.status).toBe(429);
+    now += 1_000; // 100 tokens back
+    expect((await postJson(`${publisher.url}/ingresar-datos`, { topic_arn: messaging.topicName, message: 'later' }, as('a'))).status).toBe(202);
+  });
+
+  it('When a batch needs more tokens than are left, then the whole batch is 429 and none of it is published', async () => {
+    now += 10_000;
+    expect((await batch('a', 450)).status).toBe(202);
+    const refused = await batch('a', 100);
+    expect({ status: refused.status, code: refused.json.error.code, retryAfter: refused.headers.get('retry-after') }).toEqual({ status: 429, code: 'rate_limited', retryAfter: '1' });
+  });
+
+  it('When one client is limited, then another client still gets its whole burst', async () => {
+    now += 10_000;
+    await batch('a', 500);
+    expect((await batch('a', 1)).status).toBe(429);
+    expect((await batch('b', 500)).status).toBe(202);
+  });
+});

@@ -34,6 +34,10 @@ export const publisherEnv = z.object({
   PUBLISH_MAX_IN_FLIGHT: envVar.positiveInt(1000),
   PUBLISH_BATCHING: envVar.boolean(true),
   SHUTDOWN_TIMEOUT_MS: envVar.positiveInt(10_000),
+  /** Slow clients: time for a request's headers, for the whole request, and for an idle keep-alive connection (above a load balancer's 60 s idle timeout). */
+  HTTP_HEADERS_TIMEOUT_MS: envVar.positiveInt(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: envVar.positiveInt(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: envVar.positiveInt(65_000),
   /** Bearer credentials on the publish and read routes; `off` only where the network is the boundary (the local stack). */
   AUTH_MODE: z.enum(['on', 'off']).default('on'),
   AUTH_TOKENS_FILE: z.string().min(1).optional(),

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDatabase, createLogger, createTracing, databaseHealthCheck, databasePasswordProvider, observeDatabaseHealth, type Logger, type Tracing } from '@pubsub-ingest/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -16,6 +16,9 @@ import { TopicAllowList } from './publish/topic-allow-list';
 import { createSnsPublisher } from './sns/create-sns-publisher';
 import { PublishMetrics } from './sns/publish-metrics';
 import { createSnsClient, SnsGateway } from './sns/sns-client';
+
+/** Node's default, stated: past 16 KiB of headers the request is 431 headers_too_large. */
+const MAX_HEADER_BYTES = 16 * 1024;
 
 export interface PublisherServiceDeps {
   logger?: Logger;
@@ -83,7 +86,18 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
     registry,
     readiness,
     async start() {
-      server = app.listen(config.PORT, config.HOST);
+      server = createServer(
+        {
+          headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+          requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+          keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+          maxHeaderSize: MAX_HEADER_BYTES,
+          // How often Node looks for requests past those timeouts; its default of 30 s would let a slow client hold a socket that long.
+          connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
+        },
+        app.callback(),
+      );
+      server.listen(config.PORT, config.HOST);
       answerClientErrorsAsJson(server);
       await once(server, 'listening');
       const { port } = server.address() as AddressInfo;

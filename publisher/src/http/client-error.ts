@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 const REASONS: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'the request headers are too large'],
   HPE_INVALID_METHOD: [501, 'method_not_implemented', 'the request method is not one this server knows'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'the request did not arrive in time (HTTP_HEADERS_TIMEOUT_MS for its headers, HTTP_REQUEST_TIMEOUT_MS in all)'],
 };
 
 /**

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   invalid_token: { status: 401, when: 'the bearer token is unknown, expired, or a JWT that does not verify for this service' },
   insufficient_scope: { status: 403, when: 'the credential lacks the scope the request needs (publish:<topic>); WWW-Authenticate names it' },
   not_found: { status: 404, when: 'no record with this id is stored (yet), or the credential may not read its topic, or no such route' },
+  request_timeout: { status: 408, when: 'the headers or the whole request did not arrive within the time allowed (a slow client)' },
   method_not_allowed: { status: 405, when: 'the method is not allowed on this path (see Allow)' },
   payload_too_large: { status: 413, when: `the body, or the message with its attributes, is larger than SNS accepts (256 KiB); a batch body larger than ${BATCH_MAX_BYTES} bytes` },
   unsupported_media_type: { status: 415, when: 'the body is not application/json (or, for a batch, application/x-ndjson) in UTF-8' },

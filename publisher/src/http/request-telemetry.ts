@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { contextOfTraceParent, type Logger, type Tracing } from '@pubsub-ingest/common';
 import type { Context, Next } from 'koa';
+import type { Grants } from '../auth/grants';
 import type { HttpMetrics } from './http-metrics';
 
 /** What the handlers add to a request's telemetry through `ctx.state`. */
@@ -11,7 +12,7 @@ export interface RequestTelemetryState {
   /** The transaction id the request was answered with, for the request's log line. */
   transactionId?: string;
   /** Set by authentication: who asked, for the request's log line (the credential's id, never the credential). */
-  grants?: { principal: string; authenticated: boolean };
+  grants?: Pick<Grants, 'principal' | 'authenticated'>;
 }
 
 // Probes and scrapes come every few seconds from kubelets and Prometheus: not worth a line each at info.

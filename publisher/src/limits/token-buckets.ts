@@ -15,7 +15,6 @@ export class TokenBuckets {
   /** Takes `cost` tokens from `client`'s bucket; when there are too few, takes none and says how many seconds until there are. */
   take(client: string, requested: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
     const { ratePerSecond, burst } = this.options;
-    let cost = requested;
     const now = this.nowMs();
     const bucket = this.buckets.get(client);
     let tokens = burst;
@@ -23,7 +22,7 @@ export class TokenBuckets {
       tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * ratePerSecond);
       this.buckets.delete(client); // re-inserted below: the Map's order is the recency order
     }
-    cost = Math.min(cost, burst); // start-up keeps the burst at least a full batch; never ask for more than a bucket holds
+    const cost = Math.min(requested, burst); // start-up keeps the burst at least a full batch; never ask for more than a bucket holds
     const ok = tokens >= cost;
     this.buckets.set(client, { tokens: ok ? tokens - cost : tokens, at: now });
     if (this.buckets.size > this.options.maxClients) this.buckets.delete(this.buckets.keys().next().value!);

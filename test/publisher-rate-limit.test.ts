@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { newTransactionId } from '@pubsub-ingest/common';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { createTestMessaging, type TestMessaging } from './support/messaging';
-import { postJson, startPublisher, type RunningPublisher } from './support/services';
+import { postJson, rawRequest, startPublisher, type RunningPublisher } from './support/services';
+
+const MiB = 1024 * 1024;
 
 describe('publisher per-client rate limits: 429 with Retry-After, one client never takes another\'s share', () => {
   let database: TestDatabase;
@@ -31,6 +33,8 @@ describe('publisher per-client rate limits: 429 with Retry-After, one client nev
         AUTH_TOKENS_FILE: file,
         RATE_LIMIT_MESSAGES_PER_SECOND: '100',
         RATE_LIMIT_BURST: '500',
+        RATE_LIMIT_BYTES_PER_SECOND: String(MiB),
+        RATE_LIMIT_BYTES_BURST: String(1.5 * MiB),
       },
       { clock: () => new Date(now) },
     );
@@ -74,5 +78,32 @@ describe('publisher per-client rate limits: 429 with Retry-After, one client nev
     expect((await publishOne('a')).status).toBe(429);
     expect((await refusedBatch('b', 499)).status).toBe(422);
     expect((await publishOne('b')).status).toBe(202);
+  });
+
+  /** A body of about `bytes` whose message is too large for SNS: read, then refused 413, so nothing reaches the emulator. */
+  const largeBody = (bytes: number) => JSON.stringify({ topic_arn: messaging.topicName, message: 'x'.repeat(bytes - 100) });
+  const sendLarge = (client: keyof typeof tokens, bytes: number, chunked = false) =>
+    rawRequest(`${publisher.url}/ingresar-datos`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...as(client), ...(chunked ? { 'Transfer-Encoding': 'chunked' } : {}) },
+      body: largeBody(bytes),
+    });
+
+  it('When a client sends more body bytes than its byte budget, then 429 rate_limited before the body is read, and another client is not affected', async () => {
+    now += 10_000;
+    expect((await sendLarge('a', 1.2 * MiB)).status).toBe(413);
+    const limited = await sendLarge('a', 0.5 * MiB);
+    expect({ status: limited.status, code: limited.json.error.code, retryAfter: limited.headers['retry-after'] }).toEqual({ status: 429, code: 'rate_limited', retryAfter: '1' });
+    expect(limited.json.error.message).toMatch(/body bytes per second/);
+    expect((await sendLarge('b', 0.5 * MiB)).status).toBe(413);
+    now += 1_000;
+    expect((await sendLarge('a', 0.5 * MiB)).status).toBe(413);
+  });
+
+  it('When a body comes without Content-Length, then it is charged once read, and the next one over the budget is 429', async () => {
+    now += 10_000;
+    expect((await sendLarge('a', 1.2 * MiB, true)).status).toBe(413);
+    const limited = await sendLarge('a', 0.5 * MiB, true);
+    expect({ status: limited.status, code: limited.json.error.code }).toEqual({ status: 429, code: 'rate_limited' });
   });
 });

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import type { Authenticator } from './auth/authenticator';
 import { healthRouter, type Readiness } from './health/health.router';
+import type { BodyBudget } from './limits/body-budget';
 import type { RateLimiter } from './limits/rate-limit';
 import { errorMiddleware } from './http/error-middleware';
 import type { HttpMetrics } from './http/http-metrics';
@@ -29,6 +30,7 @@ export interface AppDeps {
   tracing: Tracing;
   authenticator: Authenticator;
   rateLimiter: RateLimiter;
+  bodyBudget: BodyBudget;
 }
 
 /** The publisher's HTTP application: one router, so every path and method gets the JSON error shape. */
@@ -50,7 +52,7 @@ export function createApp(deps: AppDeps): Koa {
   // Health, metrics and the OpenAPI document stay open: probes and scrapers carry no credentials.
   const authenticate = deps.authenticator.middleware();
   for (const feature of [
-    publishRouter({ topics: deps.topics, publisher: deps.publisher, idempotency: deps.idempotency, logger: deps.logger, clock: deps.clock, tracing: deps.tracing, authenticate, rateLimiter: deps.rateLimiter }),
+    publishRouter({ topics: deps.topics, publisher: deps.publisher, idempotency: deps.idempotency, logger: deps.logger, clock: deps.clock, tracing: deps.tracing, authenticate, rateLimiter: deps.rateLimiter, bodyBudget: deps.bodyBudget }),
     recordsRouter({ pool: deps.pool, clock: deps.clock, authenticate, rateLimiter: deps.rateLimiter }),
     healthRouter({ readiness: deps.readiness, registry: deps.registry }),
   ]) {

@@ -54,4 +54,14 @@ describe('publisher configuration', () => {
     expect(() => loadConfig({ ...valid, RATE_LIMIT_MESSAGES_PER_SECOND: '100', RATE_LIMIT_BURST: '499' })).toThrow(/RATE_LIMIT_BURST must be at least 500/);
     expect(loadConfig({ ...valid, RATE_LIMIT_MESSAGES_PER_SECOND: '100' }).RATE_LIMIT_BURST).toBe(1000);
   });
+
+  it('When a per-client byte limit is on with a burst smaller than the largest body, then start-up fails: such a body could never pass', () => {
+    expect(() => loadConfig({ ...valid, RATE_LIMIT_BYTES_PER_SECOND: '1048576', RATE_LIMIT_BYTES_BURST: '1048576' })).toThrow(/RATE_LIMIT_BYTES_BURST must be at least 1572864/);
+    expect(loadConfig({ ...valid, RATE_LIMIT_BYTES_PER_SECOND: '1048576' }).RATE_LIMIT_BYTES_BURST).toBe(2 * 1572864);
+  });
+
+  it('When the body budget is smaller than the largest body a route accepts, then start-up fails: such a request could never pass', () => {
+    expect(() => loadConfig({ ...valid, HTTP_MAX_BODY_BYTES_IN_FLIGHT: '1048576' })).toThrow(/HTTP_MAX_BODY_BYTES_IN_FLIGHT must be at least 1572864/);
+    expect(loadConfig(valid).HTTP_MAX_BODY_BYTES_IN_FLIGHT).toBe(16 * 1024 * 1024);
+  });
 });

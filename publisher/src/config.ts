@@ -1,5 +1,6 @@
 import { awsEnv, BATCH_MAX_ITEMS, ConfigError, databaseEnv, envVar, loggingEnv, readEnv, tracingEnv } from '@pubsub-ingest/common';
 import { z } from 'zod';
+import { LARGEST_BODY_BYTES } from './http/body-limits';
 
 /** `name=arn` pairs, comma-separated: the only topics a client may publish to. */
 const allowedTopics = z
@@ -38,6 +39,8 @@ export const publisherEnv = z.object({
   HTTP_HEADERS_TIMEOUT_MS: envVar.positiveInt(10_000),
   HTTP_REQUEST_TIMEOUT_MS: envVar.positiveInt(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: envVar.positiveInt(65_000),
+  /** Request body bytes held at once over all requests; past it a request is 503 overloaded before its body is read. */
+  HTTP_MAX_BODY_BYTES_IN_FLIGHT: envVar.positiveInt(16 * 1024 * 1024),
   /** Bearer credentials on the publish and read routes; `off` only where the network is the boundary (the local stack). */
   AUTH_MODE: z.enum(['on', 'off']).default('on'),
   AUTH_TOKENS_FILE: z.string().min(1).optional(),
@@ -53,6 +56,9 @@ export const publisherEnv = z.object({
   /** Messages per second each client (credential, or address without one) may send; 0: no per-client limit. */
   RATE_LIMIT_MESSAGES_PER_SECOND: envVar.nonNegativeInt(0),
   RATE_LIMIT_BURST: envVar.positiveInt(BATCH_MAX_ITEMS * 2),
+  /** Request body bytes per second each client may send; 0: no byte limit. A body of the largest size costs as much CPU as thousands of small messages. */
+  RATE_LIMIT_BYTES_PER_SECOND: envVar.nonNegativeInt(0),
+  RATE_LIMIT_BYTES_BURST: envVar.positiveInt(2 * LARGEST_BODY_BYTES),
   RATE_LIMIT_MAX_CLIENTS: envVar.positiveInt(100_000),
   ...databaseEnv,
 });
@@ -70,6 +76,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (config.RATE_LIMIT_MESSAGES_PER_SECOND > 0 && config.RATE_LIMIT_BURST < BATCH_MAX_ITEMS) {
     problems.push(`RATE_LIMIT_BURST must be at least ${BATCH_MAX_ITEMS}, a full batch, or such a batch could never pass`);
+  }
+  if (config.RATE_LIMIT_BYTES_PER_SECOND > 0 && config.RATE_LIMIT_BYTES_BURST < LARGEST_BODY_BYTES) {
+    problems.push(`RATE_LIMIT_BYTES_BURST must be at least ${LARGEST_BODY_BYTES}, the largest body a route accepts, or such a request could never pass`);
+  }
+  if (config.HTTP_MAX_BODY_BYTES_IN_FLIGHT < LARGEST_BODY_BYTES) {
+    problems.push(`HTTP_MAX_BODY_BYTES_IN_FLIGHT must be at least ${LARGEST_BODY_BYTES}, the largest body a route accepts, or such a request could never pass`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -5,6 +5,7 @@ import { createDatabase, createLogger, createTracing, databaseHealthCheck, datab
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app';
 import { Authenticator } from './auth/authenticator';
+import { BodyBudget } from './limits/body-budget';
 import { RateLimiter } from './limits/rate-limit';
 import type { PublisherConfig } from './config';
 import { readinessOf, type Readiness } from './health/health.router';
@@ -78,6 +79,7 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
     tracing,
     authenticator,
     rateLimiter: new RateLimiter(config, clock),
+    bodyBudget: new BodyBudget(config.HTTP_MAX_BODY_BYTES_IN_FLIGHT, registry),
   });
 
   let server: Server | undefined;

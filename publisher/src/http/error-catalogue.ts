@@ -36,7 +36,7 @@ export const ERROR_CODES = {
   method_not_implemented: { status: 501, when: 'the request method is not one this server knows' },
   publish_throttled: { status: 503, when: 'SNS is throttling publishes (with Retry-After)' },
   publish_unavailable: { status: 503, when: 'SNS could not be reached or did not take the message (with Retry-After)' },
-  overloaded: { status: 503, when: 'too many messages are waiting for SNS (with Retry-After)' },
+  overloaded: { status: 503, when: 'too many messages are waiting for SNS, or too many request body bytes are held at once (with Retry-After)' },
   auth_unavailable: { status: 503, when: 'the identity provider\'s keys (JWKS) cannot be fetched to check a JWT (with Retry-After)' },
   database_unavailable: { status: 503, when: 'the database cannot be reached (with Retry-After)' },
 } as const satisfies Record<string, { status: number; when: string }>;

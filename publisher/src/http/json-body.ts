@@ -8,6 +8,11 @@ export interface JsonBody {
   value: unknown;
 }
 
+/** What a body's reader reports through `ctx.state`: the size of a body sent without Content-Length, once read (a per-client byte limit charges it). */
+export interface BodyReadState {
+  onBodyRead?: (bytes: number) => void;
+}
+
 /** Media types a route accepts, as `ctx.request.is` takes them, and how an error names them. */
 export interface AcceptedMedia {
   types: string[];
@@ -41,6 +46,7 @@ export async function readUtf8Body(ctx: Context, limitBytes: number, media: Acce
     if (type === 'request.aborted') throw new AppError('request_aborted', 'the client closed the request');
     throw new AppError('malformed_body', 'the request body could not be read');
   }
+  (ctx.state as BodyReadState).onBodyRead?.(bytes.length);
   try {
     return utf8.decode(bytes);
   } catch {

@@ -1,48 +1,48 @@
 import type { Context, Middleware } from 'koa';
 import type { AuthState } from '../auth/authenticator';
 import { AppError } from '../http/app-error';
+import type { BodyReadState } from '../http/json-body';
 import { TokenBuckets } from './token-buckets';
 
 export interface RateLimitConfig {
   /** Messages per second per client; 0 turns the limit off. */
   RATE_LIMIT_MESSAGES_PER_SECOND: number;
   RATE_LIMIT_BURST: number;
+  /** Request body bytes per second per client; 0 turns the limit off. */
+  RATE_LIMIT_BYTES_PER_SECOND: number;
+  RATE_LIMIT_BYTES_BURST: number;
   RATE_LIMIT_MAX_CLIENTS: number;
+}
+
+interface Limit {
+  buckets: TokenBuckets;
+  rate: number;
+  burst: number;
+  unit: string;
 }
 
 /**
  * Per-client limits on the publish and read routes, so one producer's flood cannot take the
  * capacity every other producer shares. A client is its credential when authenticated, else its
- * address. A refusal is 429 with Retry-After; the shared in-flight limit stays a 503.
+ * address. Two budgets, each a token bucket: messages, and body bytes, since a body of the largest
+ * size costs the publisher as much as thousands of small messages. A refusal is 429 with
+ * Retry-After; the shared limits stay a 503.
  */
 export class RateLimiter {
-  private readonly buckets: TokenBuckets | undefined;
+  private readonly messages: Limit | undefined;
+  private readonly bytes: Limit | undefined;
 
-  constructor(
-    private readonly config: RateLimitConfig,
-    clock: () => Date,
-  ) {
-    this.buckets =
-      config.RATE_LIMIT_MESSAGES_PER_SECOND > 0
-        ? new TokenBuckets(
-            { ratePerSecond: config.RATE_LIMIT_MESSAGES_PER_SECOND, burst: config.RATE_LIMIT_BURST, maxClients: config.RATE_LIMIT_MAX_CLIENTS },
-            () => clock().getTime(),
-          )
-        : undefined;
+  constructor(config: RateLimitConfig, clock: () => Date) {
+    const nowMs = () => clock().getTime();
+    const limit = (rate: number, burst: number, unit: string): Limit | undefined =>
+      rate > 0 ? { buckets: new TokenBuckets({ ratePerSecond: rate, burst, maxClients: config.RATE_LIMIT_MAX_CLIENTS }, nowMs), rate, burst, unit } : undefined;
+    this.messages = limit(config.RATE_LIMIT_MESSAGES_PER_SECOND, config.RATE_LIMIT_BURST, 'messages');
+    this.bytes = limit(config.RATE_LIMIT_BYTES_PER_SECOND, config.RATE_LIMIT_BYTES_BURST, 'body bytes');
   }
 
   /** Takes `messages` from the caller's bucket, or throws 429 rate_limited. */
   check(ctx: Context, messages: number): void {
-    if (!this.buckets) return;
-    const grants = (ctx.state as Partial<AuthState>).grants;
-    const client = grants?.authenticated ? `credential:${grants.principal}` : `address:${ctx.ip}`;
-    const taken = this.buckets.take(client, messages);
-    if (!taken.ok) {
-      const { RATE_LIMIT_MESSAGES_PER_SECOND: rate, RATE_LIMIT_BURST: burst } = this.config;
-      throw new AppError('rate_limited', `this client may send ${rate} messages per second (bursts of ${burst}); retry after ${taken.retryAfterSeconds} s`, {
-        headers: { 'Retry-After': String(taken.retryAfterSeconds) },
-      });
-    }
+    take(this.messages, ctx, messages);
   }
 
   /** For routes whose cost is known before the body: one message. */
@@ -51,5 +51,32 @@ export class RateLimiter {
       this.check(ctx, 1);
       await next();
     };
+  }
+
+  /**
+   * Charges a route's body to the caller's byte budget: its Content-Length before it is read (so a
+   * refused body is never read), or, sent without one, its size once read (at most `limitBytes`).
+   */
+  bodyBytes(limitBytes: number): Middleware {
+    return async (ctx, next) => {
+      if (this.bytes) {
+        const declared = ctx.get('Content-Length');
+        if (declared !== '') take(this.bytes, ctx, Math.min(limitBytes, Number(declared) || 0));
+        else (ctx.state as BodyReadState).onBodyRead = (bytes) => take(this.bytes, ctx, bytes);
+      }
+      await next();
+    };
+  }
+}
+
+function take(limit: Limit | undefined, ctx: Context, cost: number): void {
+  if (!limit) return;
+  const grants = (ctx.state as Partial<AuthState>).grants;
+  const client = grants?.authenticated ? `credential:${grants.principal}` : `address:${ctx.ip}`;
+  const taken = limit.buckets.take(client, cost);
+  if (!taken.ok) {
+    throw new AppError('rate_limited', `this client may send ${limit.rate} ${limit.unit} per second (bursts of ${limit.burst}); retry after ${taken.retryAfterSeconds} s`, {
+      headers: { 'Retry-After': String(taken.retryAfterSeconds) },
+    });
   }
 }

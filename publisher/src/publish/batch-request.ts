@@ -1,6 +1,7 @@
-import { arrayElementSpans, BATCH_MAX_BYTES, BATCH_MAX_ITEMS } from '@pubsub-ingest/common';
+import { arrayElementSpans, BATCH_MAX_ITEMS } from '@pubsub-ingest/common';
 import type { Context } from 'koa';
 import { AppError, errors } from '../http/app-error';
+import { BATCH_BODY_MAX_BYTES } from '../http/body-limits';
 import { parseJsonText, readUtf8Body, type AcceptedMedia, type JsonBody } from '../http/json-body';
 
 /** One item of a batch as sent: its JSON, or why it is not JSON (NDJSON keeps a bad line to itself). */
@@ -44,6 +45,6 @@ function ndjsonEntries(text: string): BatchEntry[] {
  * or too many) is the request's error; everything about one item is that item's.
  */
 export async function readBatch(ctx: Context): Promise<BatchEntry[]> {
-  const text = await readUtf8Body(ctx, BATCH_MAX_BYTES, BATCH_MEDIA);
+  const text = await readUtf8Body(ctx, BATCH_BODY_MAX_BYTES, BATCH_MEDIA);
   return ctx.request.is(NDJSON) ? ndjsonEntries(text) : arrayEntries(text);
 }

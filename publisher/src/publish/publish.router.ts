@@ -1,11 +1,13 @@
 import Router from '@koa/router';
-import { endWithError, SNS_MAX_MESSAGE_BYTES, type Logger, type Tracing } from '@pubsub-ingest/common';
+import { endWithError, type Logger, type Tracing } from '@pubsub-ingest/common';
 import type { Middleware } from 'koa';
 import { insufficientScope, type AuthState } from '../auth/authenticator';
 import type { Grants } from '../auth/grants';
 import { AppError } from '../http/app-error';
-import type { RateLimiter } from '../limits/rate-limit';
+import { BATCH_BODY_MAX_BYTES, MESSAGE_BODY_MAX_BYTES } from '../http/body-limits';
 import { readJsonBody } from '../http/json-body';
+import type { BodyBudget } from '../limits/body-budget';
+import type { RateLimiter } from '../limits/rate-limit';
 import type { RequestTelemetryState } from '../http/request-telemetry';
 import type { MessagePublisher } from '../sns/outgoing-message';
 import { readBatch } from './batch-request';
@@ -14,9 +16,6 @@ import { idempotencyKeyOf, type IdempotencyStore } from './idempotency';
 import { messageIntake, type PreparedMessage } from './message-intake';
 import { parsePublishRequest, type PublishRequest } from './publish-request';
 import type { TopicAllowList } from './topic-allow-list';
-
-/** JSON escaping can make a body several times larger than the message SNS receives; past this it cannot fit. */
-const BODY_LIMIT_BYTES = 6 * SNS_MAX_MESSAGE_BYTES;
 
 export interface PublishRouterDeps {
   topics: TopicAllowList;
@@ -28,6 +27,7 @@ export interface PublishRouterDeps {
   /** Sets ctx.state.grants from the request's credential, or refuses it. */
   authenticate: Middleware;
   rateLimiter: RateLimiter;
+  bodyBudget: BodyBudget;
 }
 
 /** A 403 unless the caller may publish to the request's topic. */
@@ -45,12 +45,16 @@ export function publishRouter(deps: PublishRouterDeps): Router {
   const router = new Router();
   const intake = messageIntake(deps);
 
-  router.post('/ingresar-datos', deps.authenticate, deps.rateLimiter.perRequest(), async (ctx) => {
+  // Who asks, then the per-client limits, then the shared body budget: each refusal comes before the body is read.
+  const admitMessage = [deps.authenticate, deps.rateLimiter.perRequest(), deps.rateLimiter.bodyBytes(MESSAGE_BODY_MAX_BYTES), deps.bodyBudget.reserve(MESSAGE_BODY_MAX_BYTES)];
+  const admitBatch = [deps.authenticate, deps.rateLimiter.bodyBytes(BATCH_BODY_MAX_BYTES), deps.bodyBudget.reserve(BATCH_BODY_MAX_BYTES)];
+
+  router.post('/ingresar-datos', ...admitMessage, async (ctx) => {
     const state = ctx.state as RequestTelemetryState & AuthState;
     const span = intake.startChild(state.span, 'validate');
     let prepared: PreparedMessage;
     try {
-      const request = parsePublishRequest(await readJsonBody(ctx, BODY_LIMIT_BYTES), topics);
+      const request = parsePublishRequest(await readJsonBody(ctx, MESSAGE_BODY_MAX_BYTES), topics);
       checkPublishScope(state.grants, request);
       prepared = intake.prepare(request, idempotencyKeyOf(ctx), producerOf(state.grants));
       span?.end();
@@ -67,7 +71,7 @@ export function publishRouter(deps: PublishRouterDeps): Router {
   });
 
   /** Many messages in one request: each item is checked, claimed and published as if it were a request of its own. */
-  router.post('/ingresar-datos/lote', deps.authenticate, async (ctx) => {
+  router.post('/ingresar-datos/lote', ...admitBatch, async (ctx) => {
     const state = ctx.state as RequestTelemetryState & AuthState;
     const span = intake.startChild(state.span, 'validate');
     let items: (PreparedMessage | ItemResult)[];

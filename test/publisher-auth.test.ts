@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { newTransactionId } from '@pubsub-ingest/common';
+import { createLogger, newTransactionId } from '@pubsub-ingest/common';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { createTestMessaging, type TestMessaging } from './support/messaging';
 import { postJson, startPublisher, startSubscriber, waitFor, type RunningPublisher, type RunningSubscriber } from './support/services';
@@ -53,6 +53,9 @@ describe('publisher authentication and authorisation: bearer tokens and JWTs, sc
   let dir: string;
   let tokenFile: string;
   const tokens: Record<string, { token: string; entry: object }> = {};
+  // Every line both services write, at their most verbose, through the services' own logger (its redaction included).
+  const logLines: string[] = [];
+  const capture = (service: string) => createLogger(service, 'trace', { write: (line: string) => void logLines.push(line) });
 
   const jwt = (claims: Record<string, unknown>, options: { expiresIn?: string | number; audience?: string; issuer?: string; key?: CryptoKey; kid?: string } = {}) =>
     new SignJWT(claims)
@@ -96,8 +99,8 @@ describe('publisher authentication and authorisation: bearer tokens and JWTs, sc
       AUTH_JWKS_URL: jwks.url,
       AUTH_JWT_ISSUER: ISSUER,
       AUTH_JWT_AUDIENCE: AUDIENCE,
-    });
-    subscriber = await startSubscriber({ ...env, QUEUE_URL: main.queueUrl });
+    }, { logger: capture('publisher') });
+    subscriber = await startSubscriber({ ...env, QUEUE_URL: main.queueUrl }, { logger: capture('subscriber') });
   });
 
   afterAll(async () => {
@@ -239,4 +242,24 @@ describe('publisher authentication and authorisation: bearer tokens and JWTs, sc
       await cut.stop();
     }
   });
+
+  it('When requests carry credentials and messages, then no log line holds a credential or a message body, and request lines name the principal', async () => {
+    const secret = `body-${randomBytes(8).toString('hex')}`;
+    const token = tokens.otherProducer!.token; // still loaded after the rotation test above
+    const viaToken = await publish(bearer(token), main.topicName, { note: secret });
+    expect(viaToken.status).toBe(202);
+    const viaJwt = await jwt({ sub: 'svc-logging', scope: `publish:${main.topicName}` });
+    expect((await publish(bearer(viaJwt), main.topicName, { note: secret })).status).toBe(202);
+    const wrong = randomBytes(32).toString('base64url');
+    expect((await publish(bearer(wrong), main.topicName, { note: secret })).status).toBe(401);
+    await stored(viaToken.json.transaction_id, bearer(await jwt({ sub: 'reader', scp: ['read:*'] })));
+
+    const lines = logLines.join('\n');
+    for (const [what, value] of [['the opaque token', token], ['the JWT', viaJwt], ['its signature', viaJwt.split('.')[2]!], ['the refused token', wrong], ['the message body', secret]]) {
+      expect({ what, logged: lines.includes(value!) }).toEqual({ what, logged: false });
+    }
+    const requests = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request' && l.transaction_id === viaToken.json.transaction_id);
+    expect(requests.map((l) => l.principal)).toContain('team-b-producer');
+  });
 });
+

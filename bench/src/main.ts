@@ -15,6 +15,7 @@ import { batchScenario } from './scenarios/batch';
 import { containerScenario } from './scenarios/container';
 import { drainScenario } from './scenarios/drain';
 import { e2eScenario, tracingScenario } from './scenarios/e2e';
+import { floodScenario, floodUnlimitedScenario } from './scenarios/flood';
 import { memoryScenario } from './scenarios/memory';
 import { publishScenario } from './scenarios/publish';
 import { readScenario } from './scenarios/read';
@@ -23,7 +24,7 @@ import { sweepScenario } from './scenarios/sweep';
 import { startBenchStack, type Stack } from './bench-stack';
 
 const RESULTS_DIR = resolve(__dirname, '..', 'results');
-const ALL: Scenario[] = [publishScenario, batchScenario, drainScenario, e2eScenario, sweepScenario, shapesScenario, tracingScenario, readScenario, memoryScenario, containerScenario];
+const ALL: Scenario[] = [publishScenario, batchScenario, drainScenario, e2eScenario, sweepScenario, shapesScenario, tracingScenario, readScenario, memoryScenario, containerScenario, floodScenario, floodUnlimitedScenario];
 
 let activeStack: Stack | undefined;
 
@@ -44,6 +45,7 @@ function describeSizes({ sizes, quick }: BenchOptions): string {
     `sweep ${sizes.sweep.durationS} s at ${sizes.sweep.rates.map(fmt.int).join(', ')} POST/s and up to ${sizes.sweep.searchRuns} more rates`,
     `shapes ramp ${fmt.int(sizes.shapes.ramp.fromRate)}→${fmt.int(sizes.shapes.ramp.toRate)} POST/s over ${sizes.shapes.ramp.durationS} s, steps ${sizes.shapes.steps.rates.map(fmt.int).join('→')} held ${sizes.shapes.steps.holdS} s, waves ${fmt.int(sizes.shapes.waves.baseRate)} with ${sizes.shapes.waves.spikeS} s spikes to ${fmt.int(sizes.shapes.waves.spikeRate)}`,
     `read ${sizes.read.durationS} s over ${fmt.int(sizes.read.rows)} records with ${sizes.read.connections} connections`,
+    `flood ${sizes.flood.durationS} s at ${sizes.flood.multiple}× the sustainable rate on ${sizes.flood.floodConnections} connections and bodies of the largest size on ${sizes.flood.largeConnections}, beside a steady producer, with and without per-client limits`,
     `${sizes.pollers} pollers and ${sizes.poolSize} database connections per consumer or service`,
   ].join('; ');
 }

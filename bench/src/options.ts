@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['publish', 'batch', 'drain', 'e2e', 'sweep', 'shapes', 'tracing', 'read', 'memory', 'container'] as const;
+export const SCENARIOS = ['publish', 'batch', 'drain', 'e2e', 'sweep', 'shapes', 'tracing', 'read', 'memory', 'container', 'flood', 'flood_unlimited'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Sizes {
@@ -23,6 +23,13 @@ export interface Sizes {
     waves: { baseRate: number; spikeRate: number; baseS: number; spikeS: number; waves: number };
   };
   read: { rows: number; durationS: number; connections: number };
+  /**
+   * `durationS` of single POSTs offered at `multiple` times the sweep's highest sustainable rate
+   * (`sustainableRate` when the sweep did not run) on `floodConnections`, bodies of the largest
+   * size on `largeConnections`, and a steady producer at `steadyShare` of the sustainable rate,
+   * measured alone for `aloneS` first.
+   */
+  flood: { multiple: number; durationS: number; aloneS: number; steadyShare: number; floodConnections: number; largeConnections: number; sustainableRate: number };
   /** Long polls per consumer, the same for every drain peer. */
   pollers: number;
   /** Connections per process, the same for every peer that talks to Postgres. */
@@ -51,6 +58,8 @@ const FULL: Sizes = {
     waves: { baseRate: 1_000, spikeRate: 9_000, baseS: 8, spikeS: 3, waves: 3 },
   },
   read: { rows: 100_000, durationS: 10, connections: 32 },
+  // The sweep's last full run sustained 2,000 msg/s.
+  flood: { multiple: 10, durationS: 60, aloneS: 10, steadyShare: 0.1, floodConnections: 256, largeConnections: 32, sustainableRate: 2_000 },
   pollers: 8,
   poolSize: 8,
 };
@@ -69,9 +78,10 @@ const QUICK: Sizes = {
     waves: { baseRate: 100, spikeRate: 300, baseS: 1, spikeS: 1, waves: 1 },
   },
   read: { ...FULL.read, rows: 2_000, durationS: 1.5 },
+  flood: { ...FULL.flood, durationS: 4, aloneS: 1.5, floodConnections: 32, largeConnections: 4, sustainableRate: 200 },
 };
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,batch,drain,e2e,sweep,shapes,tracing,read,memory,container] [--profile]
+export const USAGE = `usage: npm run bench -- [--quick] [--only=publish,batch,drain,e2e,sweep,shapes,tracing,read,memory,container,flood,flood_unlimited] [--profile]
 
   --quick     every scenario at a tiny size (under a minute); writes bench/results/quick.*
               and exits non-zero when a scenario fails or a figure is missing

@@ -20,6 +20,12 @@ function ratio(target: string, a: number | undefined, b: number | undefined, atL
   return { target, measured: `${r.toFixed(2)}×`, met: r >= atLeast };
 }
 
+function ratioAtMost(target: string, a: number | undefined, b: number | undefined, atMostRatio: number): TargetCheck {
+  if (a === undefined || b === undefined || b === 0) return { target, measured: 'n/a', met: undefined };
+  const r = a / b;
+  return { target, measured: `${r.toFixed(2)}×`, met: r <= atMostRatio };
+}
+
 function atMost(target: string, value: number | undefined, limit: number, unit: string): TargetCheck {
   if (value === undefined) return { target, measured: 'n/a', met: undefined };
   return { target, measured: `${value.toFixed(value < 10 ? 2 : 1)} ${unit}`, met: value <= limit };
@@ -48,5 +54,10 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     atHighestRate(atMost('e2e: lag p99 ≤ 250 ms at the highest sustainable rate', m('sweep', 'highest_sustainable', 'p99_ms'), 250, 'ms'), m('sweep', 'highest_sustainable', 'sustainable_msgs_per_s')),
     atMost('container: publisher RSS ≤ 150 MiB under load, 256 MiB limit', m('container', 'publisher', 'rss_mib'), 150, 'MiB'),
     atMost('container: subscriber RSS ≤ 150 MiB with the queue full, 256 MiB limit', m('container', 'subscriber', 'rss_mib'), 150, 'MiB'),
+    atMost('flood: steady producer POST p99 ≤ 250 ms beside a 10× flood', m('flood', 'steady', 'post_p99_ms'), 250, 'ms'),
+    atMost('flood: steady producer lag p99 ≤ 250 ms beside a 10× flood', m('flood', 'steady', 'p99_ms'), 250, 'ms'),
+    atMost('flood: publisher peak RSS ≤ 256 MiB, the chart\'s memory limit', m('flood', 'publisher', 'rss_mib'), 256, 'MiB'),
+    ratioAtMost('flood: publisher RSS, second half of the flood ≤ 1.1× the first (bounded)', m('flood', 'publisher', 'rss_second_half_mib'), m('flood', 'publisher', 'rss_first_half_mib'), 1.1),
+    atMost('flood_unlimited: publisher peak RSS ≤ 256 MiB with only the shared bounds', m('flood_unlimited', 'publisher', 'rss_mib'), 256, 'MiB'),
   ];
 }

@@ -1,39 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import { meterCpu, withCpu } from '../cpu-usage';
 import { runLoad, type LoadResult } from '../load/autocannon-run';
 import { scrapeMetrics, total } from '../prometheus-scrape';
 import { sampleRequest } from '../messages';
 import { fmt, progress } from '../progress';
 import { startService } from '../services';
-import type { Stack } from '../bench-stack';
 import { percentile, round } from '../stats';
+import { watchVisibleRows } from '../visible-rows';
 import type { ScenarioContext } from './context';
-
-const CHANNEL = 'bench_records_visible';
-
-/**
- * Tells the bench the moment rows become visible: a statement-level trigger sends the ids of the
- * rows a statement inserted, and Postgres delivers the notification when the transaction commits.
- * It exists only during an e2e run, in the bench's own database.
- */
-const INSTALL_NOTIFY = `
-create or replace function bench_notify_visible() returns trigger language plpgsql as $$
-declare
-  ids text[];
-  i int := 1;
-begin
-  select array_agg(transaction_id::text) into ids from new_rows;
-  while i <= coalesce(array_length(ids, 1), 0) loop
-    perform pg_notify('${CHANNEL}', array_to_string(ids[i:i + 199], ','));
-    i := i + 200;
-  end loop;
-  return null;
-end $$;
-drop trigger if exists bench_notify_visible on records;
-create trigger bench_notify_visible after insert on records
-  referencing new table as new_rows for each statement execute function bench_notify_visible();`;
-const REMOVE_NOTIFY = `drop trigger if exists bench_notify_visible on records; drop function if exists bench_notify_visible();`;
 
 /**
  * autocannon keeps one request in flight per connection, so a paced run reaches its rate only
@@ -41,11 +15,6 @@ const REMOVE_NOTIFY = `drop trigger if exists bench_notify_visible on records; d
  * that budget (about 30 ms) at every rate instead of letting the load generator set the ceiling.
  */
 const RATE_PER_CONNECTION = 32;
-
-/** After the load, acknowledged rows may still be on their way; the wait ends when none arrived for this long. */
-const STALL_MS = 30_000;
-/** And never lasts longer than this, however slowly rows keep arriving. */
-const MAX_WAIT_MS = 180_000;
 
 /** A constant offered rate held for a while; a run is one or more of them back to back. */
 export interface Segment {
@@ -80,39 +49,6 @@ export interface E2eRunOptions {
 
 export const connectionsFor = (rate: number, atLeast: number) => Math.max(atLeast, Math.ceil(rate / RATE_PER_CONNECTION));
 
-async function listenForRows(stack: Stack, seen: Map<string, number>): Promise<Client> {
-  const client = new Client({ connectionString: stack.postgresUrl, application_name: 'pubsub-ingest-bench-listen' });
-  await client.connect();
-  client.on('notification', (n) => {
-    const at = Date.now();
-    for (const id of (n.payload ?? '').split(',')) if (id) seen.set(id, at);
-  });
-  await client.query(`listen ${CHANNEL}`);
-  return client;
-}
-
-/** Waits while rows keep arriving; returns how many acknowledged messages are still not visible. */
-async function waitForRows(acknowledged: Map<string, number>, seen: Map<string, number>): Promise<number> {
-  const started = Date.now();
-  let lastSeen = seen.size;
-  let lastProgress = Date.now();
-  const missing = () => {
-    let n = 0;
-    for (const id of acknowledged.keys()) if (!seen.has(id)) n++;
-    return n;
-  };
-  let left = missing();
-  while (left > 0 && Date.now() - lastProgress < STALL_MS && Date.now() - started < MAX_WAIT_MS) {
-    await sleep(100);
-    if (seen.size !== lastSeen) {
-      lastSeen = seen.size;
-      lastProgress = Date.now();
-    }
-    left = missing();
-  }
-  return left;
-}
-
 /**
  * Segments are started on a fixed schedule rather than one after the other: runLoad's staggered
  * instances end up to a second after its duration, and the next segment's instances start as
@@ -145,11 +81,10 @@ export async function runE2e(context: ScenarioContext, options: E2eRunOptions): 
   const { sizes } = context.options;
   await stack.truncateRecords();
   await stack.freshMessaging();
-  await stack.pool.query(INSTALL_NOTIFY);
+  const rows = await watchVisibleRows(stack);
+  const { seen } = rows;
   const acknowledged = new Map<string, number>();
   const segmentOf = new Map<string, number>();
-  const seen = new Map<string, number>();
-  const listener = await listenForRows(stack, seen);
   const env = { DATABASE_POOL_SIZE: String(sizes.poolSize), ...options.env };
   progress.step(`${options.label}: starting the subscriber and the publisher`);
   const subscriber = await startService('subscriber', stack, { env: { ...env, POLLERS: String(sizes.pollers) } });
@@ -202,7 +137,7 @@ export async function runE2e(context: ScenarioContext, options: E2eRunOptions): 
         emulator_cpu_cores: cpu.emulator.stop(),
         postgres_cpu_cores: cpu.postgres.stop(),
       };
-      const lost = await waitForRows(acknowledged, seen);
+      const lost = await rows.waitFor(acknowledged);
       const costS = (performance.now() - cost.startedAt) / 1000;
       const servicesCpuS = ((cost.publisher.stop() ?? NaN) + (cost.subscriber.stop() ?? NaN)) * costS;
       if (lost > 0) throw new Error(`${options.label}: ${fmt.int(lost)} of ${fmt.int(acknowledged.size)} acknowledged messages were not stored`);
@@ -251,8 +186,7 @@ export async function runE2e(context: ScenarioContext, options: E2eRunOptions): 
     }
   } finally {
     await subscriber.stop();
-    await listener.end().catch(() => undefined);
-    await stack.pool.query(REMOVE_NOTIFY);
+    await rows.stop();
   }
 }
 

@@ -81,8 +81,12 @@ describe('publisher with HEALTH_PORT: health, readiness and metrics on a listene
     expect(metrics).toMatch(/^http_requests_total\{route="\/ingresar-datos",method="POST",status="202"\} [1-9]/m);
   });
 
-  it('When the API or its OpenAPI document is asked for on the health port, then it answers 404 as JSON: the document stays with the API', async () => {
-    expect((await get(`${publisher.url}/openapi.json`)).status).toBe(200);
+  it('When the API or its OpenAPI document is asked for on the health port, then it answers 404 as JSON: the document stays with the API, and lists only what the API port serves', async () => {
+    const served = await get(`${publisher.url}/openapi.json`);
+    expect(served.status).toBe(200);
+    const paths = Object.keys(JSON.parse(served.text).paths);
+    expect(paths).toContain('/ingresar-datos');
+    expect(paths.filter((path) => HEALTH_PATHS.includes(path))).toEqual([]);
     for (const path of ['/openapi.json', '/ingresar-datos']) {
       const { status, text } = await get(`${publisher.healthUrl}${path}`);
       expect({ path, status, code: JSON.parse(text).error.code }).toEqual({ path, status: 404, code: 'not_found' });

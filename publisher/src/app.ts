@@ -34,7 +34,7 @@ export interface AppDeps {
 /** The publisher's API: publishing, records and the OpenAPI document, with health, readiness and metrics unless they have a listener of their own. */
 export function createApp(deps: AppDeps): Koa {
   // The served document names the topics this instance accepts.
-  const openapi = JSON.stringify(openApiDocument({ topics: deps.topics.names, auth: deps.authenticator.mode === 'on' }));
+  const openapi = JSON.stringify(openApiDocument({ topics: deps.topics.names, auth: deps.authenticator.mode === 'on', health: deps.health !== undefined }));
 
   const router = new Router();
   router.get('/openapi.json', (ctx) => {

@@ -1,15 +1,13 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import type Koa from 'koa';
 import type { Logger, Tracing } from '@pubsub-ingest/common';
 import type { Pool } from 'pg';
-import type { Registry } from 'prom-client';
 import type { Authenticator } from './auth/authenticator';
-import { healthRouter, type Readiness } from './health/health.router';
+import { healthRouter, type HealthRouterDeps } from './health/health.router';
 import type { BodyBudget } from './limits/body-budget';
 import type { RateLimiter } from './limits/rate-limit';
-import { errorMiddleware } from './http/error-middleware';
 import type { HttpMetrics } from './http/http-metrics';
-import { requestTelemetry } from './http/request-telemetry';
+import { routedApp } from './http/routed-app';
 import { openApiDocument } from './openapi/document';
 import type { IdempotencyStore } from './publish/idempotency';
 import { publishRouter } from './publish/publish.router';
@@ -23,9 +21,9 @@ export interface AppDeps {
   publisher: MessagePublisher;
   idempotency: IdempotencyStore;
   topics: TopicAllowList;
-  registry: Registry;
   httpMetrics: HttpMetrics;
-  readiness: () => Promise<Readiness>;
+  /** Health, readiness and metrics on the API port; absent when they have a listener of their own (HEALTH_PORT). */
+  health?: HealthRouterDeps;
   clock: () => Date;
   tracing: Tracing;
   authenticator: Authenticator;
@@ -33,16 +31,10 @@ export interface AppDeps {
   bodyBudget: BodyBudget;
 }
 
-/** The publisher's HTTP application: one router, so every path and method gets the JSON error shape. */
+/** The publisher's API: publishing, records and the OpenAPI document, with health, readiness and metrics unless they have a listener of their own. */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa();
-  app.proxy = true;
-  app.silent = true;
   // The served document names the topics this instance accepts.
-  const openapi = JSON.stringify(openApiDocument({ topics: deps.topics.names, auth: deps.authenticator.mode === 'on' }));
-
-  app.use(requestTelemetry({ metrics: deps.httpMetrics, tracing: deps.tracing, logger: deps.logger.child({ module: 'http' }) }));
-  app.use(errorMiddleware(deps.logger));
+  const openapi = JSON.stringify(openApiDocument({ topics: deps.topics.names, auth: deps.authenticator.mode === 'on', health: deps.health !== undefined }));
 
   const router = new Router();
   router.get('/openapi.json', (ctx) => {
@@ -54,11 +46,11 @@ export function createApp(deps: AppDeps): Koa {
   for (const feature of [
     publishRouter({ topics: deps.topics, publisher: deps.publisher, idempotency: deps.idempotency, logger: deps.logger, clock: deps.clock, tracing: deps.tracing, authenticate, rateLimiter: deps.rateLimiter, bodyBudget: deps.bodyBudget }),
     recordsRouter({ pool: deps.pool, clock: deps.clock, authenticate, rateLimiter: deps.rateLimiter }),
-    healthRouter({ readiness: deps.readiness, registry: deps.registry }),
+    ...(deps.health ? [healthRouter(deps.health)] : []),
   ]) {
     router.use(feature.routes());
   }
-  app.use(router.routes());
-  app.use(router.allowedMethods());
+  const app = routedApp(router, deps);
+  app.proxy = true;
   return app;
 }

@@ -19,10 +19,31 @@ describe('publisher configuration', () => {
     ['ALLOWED_TOPICS', { ...valid, ALLOWED_TOPICS: 'x=arn:aws:sqs:eu-west-1:123456789012:q' }],
     ['AWS_REGION', { ALLOWED_TOPICS: valid.ALLOWED_TOPICS }],
     ['PORT', { ...valid, PORT: 'eighty' }],
+    ['HEALTH_PORT', { ...valid, HEALTH_PORT: '70000' }],
     ['PGSSLMODE', { ...valid, PGSSLMODE: 'sometimes' }],
   ])('When %s is bad, then start-up fails naming it', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`environment variable ${name}`));
+  });
+
+  describe('the health listener', () => {
+    it('When HEALTH_PORT is not set, then there is none: health, readiness and metrics stay on the API port', () => {
+      expect(loadConfig(valid).HEALTH_PORT).toBeUndefined();
+    });
+
+    it('When HEALTH_PORT is set without HEALTH_HOST, then it listens on the address of the API', () => {
+      expect(loadConfig({ ...valid, HOST: '0.0.0.0', HEALTH_PORT: '8081' })).toMatchObject({ HEALTH_HOST: '0.0.0.0', HEALTH_PORT: 8081 });
+      expect(loadConfig({ ...valid, HOST: '0.0.0.0', HEALTH_HOST: '127.0.0.1', HEALTH_PORT: '8081' }).HEALTH_HOST).toBe('127.0.0.1');
+    });
+
+    it('When HEALTH_PORT is the API port, then start-up fails naming it: the two must be apart', () => {
+      expect(() => loadConfig({ ...valid, HEALTH_PORT: '3000' })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...valid, PORT: '8080', HEALTH_PORT: '8080' })).toThrow(/HEALTH_PORT must differ from PORT \(8080\)/);
+    });
+
+    it('When both ports are 0, then each gets a free port of its own, so start-up goes on', () => {
+      expect(loadConfig({ ...valid, PORT: '0', HEALTH_PORT: '0' })).toMatchObject({ PORT: 0, HEALTH_PORT: 0 });
+    });
   });
 
   describe('authentication', () => {

@@ -25,6 +25,9 @@ const allowedTopics = z
 export const publisherEnv = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: envVar.port(3000),
+  /** Set (0: a free port): /healthz, /readyz and /metrics leave the API port for a listener of their own, so an ingress routing the API cannot expose them. HEALTH_HOST defaults to HOST. */
+  HEALTH_HOST: z.string().optional(),
+  HEALTH_PORT: envVar.optionalPort(),
   ...loggingEnv,
   ...tracingEnv,
   ...awsEnv,
@@ -63,7 +66,7 @@ export const publisherEnv = z.object({
   ...databaseEnv,
 });
 
-export type PublisherConfig = z.output<typeof publisherEnv>;
+export type PublisherConfig = z.output<typeof publisherEnv> & { HEALTH_HOST: string };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): PublisherConfig {
   const config = readEnv(publisherEnv, env);
@@ -83,6 +86,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.HTTP_MAX_BODY_BYTES_IN_FLIGHT < LARGEST_BODY_BYTES) {
     problems.push(`HTTP_MAX_BODY_BYTES_IN_FLIGHT must be at least ${LARGEST_BODY_BYTES}, the largest body a route accepts, or such a request could never pass`);
   }
+  if (config.HEALTH_PORT && config.HEALTH_PORT === config.PORT) {
+    problems.push(`HEALTH_PORT must differ from PORT (${config.PORT}): health, readiness and metrics get a listener of their own, apart from the API`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return Object.freeze({ ...config, HEALTH_HOST: config.HEALTH_HOST ?? config.HOST });
 }

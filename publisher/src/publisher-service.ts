@@ -1,6 +1,4 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { createDatabase, createLogger, createTracing, databaseHealthCheck, databasePasswordProvider, observeDatabaseHealth, type Logger, type Tracing } from '@pubsub-ingest/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app';
@@ -8,18 +6,16 @@ import { Authenticator } from './auth/authenticator';
 import { BodyBudget } from './limits/body-budget';
 import { RateLimiter } from './limits/rate-limit';
 import type { PublisherConfig } from './config';
-import { readinessOf, type Readiness } from './health/health.router';
-import { answerClientErrorsAsJson } from './http/client-error';
+import { healthRouter, readinessOf, type Readiness } from './health/health.router';
 import { closeGracefully } from './http/close-gracefully';
 import { HttpMetrics } from './http/http-metrics';
+import { listen } from './http/listen';
+import { routedApp } from './http/routed-app';
 import { databaseIdempotencyStore } from './publish/idempotency';
 import { TopicAllowList } from './publish/topic-allow-list';
 import { createSnsPublisher } from './sns/create-sns-publisher';
 import { PublishMetrics } from './sns/publish-metrics';
 import { createSnsClient, SnsGateway } from './sns/sns-client';
-
-/** Node's default, stated: past 16 KiB of headers the request is 431 headers_too_large. */
-const MAX_HEADER_BYTES = 16 * 1024;
 
 export interface PublisherServiceDeps {
   logger?: Logger;
@@ -29,8 +25,10 @@ export interface PublisherServiceDeps {
 }
 
 export interface PublisherService {
-  /** Listens on HOST:PORT (0 picks a free port) and resolves with the base URL. */
+  /** Listens on HOST:PORT, then on HEALTH_HOST:HEALTH_PORT when it is set (0 picks a free port), and resolves with the API's base URL. */
   start(): Promise<string>;
+  /** Base URL of /healthz, /readyz and /metrics once started: the health listener's, or the API's without HEALTH_PORT. */
+  readonly healthUrl: string | undefined;
   /** Stops accepting, answers the requests in flight, waits for their publishes, then closes everything. */
   stop(): Promise<void>;
   readiness(): Promise<Readiness>;
@@ -66,15 +64,16 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
 
   const clock = deps.clock ?? (() => new Date());
   const authenticator = Authenticator.create(config, { logger: logger.child({ module: 'auth' }), clock });
+  const httpMetrics = new HttpMetrics(registry);
+  const health = { readiness, registry };
   const app = createApp({
     logger,
     pool: database.pool,
     publisher,
     idempotency: databaseIdempotencyStore(database.pool),
     topics,
-    registry,
-    httpMetrics: new HttpMetrics(registry),
-    readiness,
+    httpMetrics,
+    ...(config.HEALTH_PORT === undefined ? { health } : {}),
     clock,
     tracing,
     authenticator,
@@ -83,34 +82,34 @@ export function createPublisherService(config: PublisherConfig, deps: PublisherS
   });
 
   let server: Server | undefined;
+  let healthServer: Server | undefined;
+  let healthUrl: string | undefined;
   let stopped: Promise<void> | undefined;
   return {
     registry,
     readiness,
+    get healthUrl() {
+      return healthUrl;
+    },
     async start() {
-      server = createServer(
-        {
-          headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
-          requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
-          keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-          maxHeaderSize: MAX_HEADER_BYTES,
-          // How often Node looks for requests past those timeouts; its default of 30 s would let a slow client hold a socket that long.
-          connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
-        },
-        app.callback(),
-      );
-      server.listen(config.PORT, config.HOST);
-      answerClientErrorsAsJson(server);
-      await once(server, 'listening');
-      const { port } = server.address() as AddressInfo;
-      const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
-      logger.info({ url, tracing: tracing.enabled }, `publisher listening on ${url}`);
-      return url;
+      const api = await listen(app.callback(), config.HOST, config.PORT, config);
+      server = api.server;
+      healthUrl = api.url;
+      if (config.HEALTH_PORT !== undefined) {
+        // After the API, so that nothing reports ready before the API port accepts.
+        const own = await listen(routedApp(healthRouter(health), { logger, httpMetrics, tracing }).callback(), config.HEALTH_HOST, config.HEALTH_PORT, config);
+        healthServer = own.server;
+        healthUrl = own.url;
+      }
+      logger.info({ url: api.url, health: healthUrl, tracing: tracing.enabled }, `publisher listening on ${api.url}`);
+      return api.url;
     },
     stop: () =>
       (stopped ??= (async () => {
         shuttingDown = true;
         if (server) await closeGracefully(server);
+        // Only once the API has drained: until then probes must see readiness say shutting_down.
+        if (healthServer) await closeGracefully(healthServer);
         await publisher.close();
         await database.destroy();
         authenticator.close();

@@ -166,6 +166,18 @@ describe('argocd/', () => {
   });
 
   for (const environment of ENVIRONMENTS) {
+    test(`${environment}: the load balancer checks a path the API port answers; only Prometheus' namespace reaches the health port`, () => {
+      const objects = renderChild(appNamed(environment, 'publisher')).objects;
+      const annotations = objects.find((o) => o.kind === 'Ingress')?.metadata.annotations ?? assert.fail('no Ingress');
+      // /healthz, /readyz and /metrics answer 404 on the API port; this is what it answers 200 without a credential.
+      assert.equal(annotations['alb.ingress.kubernetes.io/healthcheck-path'], '/openapi.json');
+      assert.equal(annotations['alb.ingress.kubernetes.io/healthcheck-port'] ?? 'traffic-port', 'traffic-port');
+      const rules = objects.find((o) => o.kind === 'NetworkPolicy').spec.ingress;
+      const to = (port) => rules.filter((r) => r.ports.some((p) => p.port === port)).flatMap((r) => r.from);
+      assert.deepEqual(to('health'), [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
+      assert.ok(to('http').some((peer) => peer.ipBlock), 'the ALB reaches the API');
+    });
+
     test(`${environment}: the values files carry the environment's Terraform outputs unchanged`, () => {
       const { helm_values: terraform } = JSON.parse(readFileSync(join(repo, 'terraform', 'deployment', 'tests', 'fixtures', `${environment}.json`), 'utf8'));
       for (const [name, outputs] of Object.entries(terraform)) {

@@ -21,8 +21,9 @@ it; the other environments use the chart defaults), then:
                operator and may read the ScaledObject's queue
   images       every container pulls from the environment's ECR repository
   network      every NetworkPolicy CIDR lies in the VPC: the database's are its
-               private subnets, the API's ingress its public subnets, HTTPS
-               the VPC (interface endpoints)
+               private subnets, the API's ingress its public subnets (none
+               reaches the publisher's health port), HTTPS the VPC
+               (interface endpoints)
   database     the connection is the environment's database, TLS verified
                against the mounted Amazon RDS CAs, no password in the pod spec
   monitoring   the alerts query the SQS metrics the CloudWatch exporter
@@ -264,8 +265,11 @@ def check_env(ck, env_name, fx, chart, docs):
         https = sorted(p["ipBlock"]["cidr"] for r in np_["spec"]["egress"] if any(p.get("port") == 443 for p in r.get("ports", [])) for p in r.get("to", []) if "ipBlock" in p)
         ck.check(f"{where}: HTTPS egress goes to the VPC (interface endpoints)", https == [str(vpc)], f"{https}")
         if chart == "publisher":
-            ing = sorted(p["ipBlock"]["cidr"] for r in np_["spec"].get("ingress", []) for p in r.get("from", []) if "ipBlock" in p)
-            ck.check(f"{where}: the API admits the ALB's public subnets", ing == public, f"{ing} vs {public}")
+            def cidrs_to(port):
+                return sorted(p["ipBlock"]["cidr"] for r in np_["spec"].get("ingress", []) if any(x.get("port") == port for x in r.get("ports", []))
+                              for p in r.get("from", []) if "ipBlock" in p)
+            ck.check(f"{where}: the API admits the ALB's public subnets", cidrs_to("http") == public, f"{cidrs_to('http')} vs {public}")
+            ck.check(f"{where}: no CIDR reaches the health port (/metrics)", cidrs_to("health") == [], f"{cidrs_to('health')}")
 
     # monitoring
     metrics = exporter_metrics(fx["platform_helm_values"]["cloudwatch_exporter"]["config"])

@@ -12,6 +12,8 @@ export const silentLogger = createLogger('test', process.env.TEST_LOG_LEVEL ?? '
 
 export interface RunningPublisher {
   url: string;
+  /** Base URL of /healthz, /readyz and /metrics: the API's, or the health listener's when `env` sets HEALTH_PORT ('0' picks a free port). */
+  healthUrl: string;
   service: PublisherService;
   stop(): Promise<void>;
 }
@@ -23,7 +25,7 @@ export interface RunningPublisher {
 export async function startPublisher(env: Record<string, string>, deps: PublisherServiceDeps = {}): Promise<RunningPublisher> {
   const service = createPublisherService(loadPublisherConfig({ AWS_REGION: REGION, PORT: '0', AUTH_MODE: 'off', ...env }), { logger: silentLogger, ...deps });
   const url = await service.start();
-  return { url, service, stop: () => service.stop() };
+  return { url, healthUrl: service.healthUrl!, service, stop: () => service.stop() };
 }
 
 export interface RunningSubscriber {

@@ -34,9 +34,13 @@ export function readEnv<S extends z.ZodObject>(schema: S, env: Env = process.env
   return Object.freeze(result.data);
 }
 
+const port = () => z.coerce.number().int().min(0).max(65535);
+
 /** Reusable pieces for environment schemas. */
 export const envVar = {
-  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  port: (fallback: number) => port().default(fallback),
+  /** A port that may stay unset, leaving off what it would enable. */
+  optionalPort: () => port().optional(),
   positiveInt: (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
     z.coerce.number().int().min(1).max(max).default(fallback),
   nonNegativeInt: (fallback: number, max = Number.MAX_SAFE_INTEGER) =>

@@ -11,6 +11,12 @@ name: http
 port: {{ .Values.containerPorts.http }}
 {{- end }}
 
+{{/* Apart from the API, so that routing the API port never exposes /metrics. */}}
+{{- define "pubsub-ingest.healthPort" -}}
+name: health
+port: {{ .Values.containerPorts.health }}
+{{- end }}
+
 {{- define "pubsub-ingest.config" -}}
 {{- include "publisher.settings" (dict "ctx" . "database" .Values.database) }}
 {{ include "pubsub-ingest.authConfig" . }}
@@ -36,6 +42,7 @@ AWS_ENDPOINT_URL: {{ . | quote }}
 LOG_LEVEL: {{ $v.config.logLevel | quote }}
 HOST: {{ $v.config.host | quote }}
 PORT: {{ $v.containerPorts.http | quote }}
+HEALTH_PORT: {{ $v.containerPorts.health | quote }}
 ALLOWED_TOPICS: {{ join "," $topics | quote }}
 PUBLISH_LINGER_MS: {{ $v.config.publishLingerMs | quote }}
 PUBLISH_MAX_IN_FLIGHT: {{ $v.config.publishMaxInFlight | quote }}
@@ -97,6 +104,12 @@ rendering with a clear message.
 {{- if and (ne $mdb.auth.method "secret") (not .Values.migration.serviceAccount.roleArn) (not (and (not .Values.migration.serviceAccount.create) .Values.migration.serviceAccount.name)) }}
 {{- $errors = append $errors (printf "migration.serviceAccount.roleArn is required: with database auth method %s the migration Job needs an IRSA role to fetch its credentials" $mdb.auth.method) }}
 {{- end }}
+{{- end }}
+{{- if eq (int .Values.containerPorts.health) (int .Values.containerPorts.http) }}
+{{- $errors = append $errors (printf "containerPorts.health (%d) must differ from containerPorts.http: health, readiness and metrics have a listener of their own" (int .Values.containerPorts.health)) }}
+{{- end }}
+{{- if and .Values.metrics.serviceMonitor.enabled (ne .Values.service.type "ClusterIP") }}
+{{- $errors = append $errors (printf "metrics.serviceMonitor needs service.type ClusterIP (not %s): only then does the Service carry the health port, which a %s would expose beyond the cluster" .Values.service.type .Values.service.type) }}
 {{- end }}
 {{- range (include "pubsub-ingest.authErrors" . | fromJsonArray) }}
 {{- $errors = append $errors . }}

@@ -1,9 +1,10 @@
 {{/*
 Names and labels of the pubsub-ingest charts. Every template here takes the
-chart's root context. A chart using this library defines two named templates
+chart's root context. A chart using this library defines three named templates
 of its own:
-  "pubsub-ingest.component"  the component of its workload (api, worker)
-  "pubsub-ingest.port"       name and number of its container port (YAML: name, port)
+  "pubsub-ingest.component"   the component of its workload (api, worker)
+  "pubsub-ingest.port"        name and number of its container port (YAML: name, port)
+  "pubsub-ingest.healthPort"  the same for its health and metrics port (may be the port above)
 and "pubsub-ingest.config", its plain settings (see configmap below).
 */}}
 

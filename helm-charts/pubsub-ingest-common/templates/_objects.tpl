@@ -216,7 +216,7 @@ spec:
   {{- end }}
 {{- end }}
 
-{{/* ServiceMonitor scraping /metrics on the workload's port. */}}
+{{/* ServiceMonitor scraping /metrics on the workload's health port, a port of its Service. */}}
 {{- define "pubsub-ingest.serviceMonitor" -}}
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
@@ -240,7 +240,7 @@ spec:
     matchLabels:
       {{- include "pubsub-ingest.componentSelectorLabels" . | nindent 6 }}
   endpoints:
-    - port: {{ (include "pubsub-ingest.port" . | fromYaml).name }}
+    - port: {{ (include "pubsub-ingest.healthPort" . | fromYaml).name }}
       path: /metrics
       interval: {{ .Values.metrics.serviceMonitor.interval }}
       scrapeTimeout: {{ .Values.metrics.serviceMonitor.scrapeTimeout }}
@@ -249,8 +249,11 @@ spec:
 {{/*
 NetworkPolicy of every pod of the release (the workload and its Jobs):
 ingress to the workload's port from the release namespace and the listed
-peers and CIDRs; egress to DNS, the database port, HTTPS for the AWS APIs,
-and the extra rules.
+peers and CIDRs, and to its health port from networkPolicy.ingress.health.from
+(where the health port is a port of its own, the API's peers do not reach
+it: /metrics is for the scrapers); egress to DNS, the database port, HTTPS
+for the AWS APIs, and the extra rules. The kubelet's probes come from the
+node, which a NetworkPolicy always admits.
 */}}
 {{- define "pubsub-ingest.networkPolicy" -}}
 {{- $np := .Values.networkPolicy }}
@@ -286,6 +289,13 @@ spec:
         {{- toYaml $peers | nindent 8 }}
       ports:
         - port: {{ (include "pubsub-ingest.port" . | fromYaml).name }}
+          protocol: TCP
+    {{- end }}
+    {{- with dig "health" "from" (list) $np.ingress }}
+    - from:
+        {{- toYaml . | nindent 8 }}
+      ports:
+        - port: {{ (include "pubsub-ingest.healthPort" $ | fromYaml).name }}
           protocol: TCP
     {{- end }}
   egress:
@@ -325,12 +335,14 @@ spec:
 {{- end }}
 
 {{/*
-Deployment of the workload: one container named after the chart, its port,
-probes on that port, the settings from the ConfigMap, the database
-credentials, and the restricted security context.
+Deployment of the workload: one container named after the chart, its port
+and its health port (when that is a port of its own), probes on the health
+port, the settings from the ConfigMap, the database credentials, and the
+restricted security context.
 */}}
 {{- define "pubsub-ingest.deployment" -}}
 {{- $port := include "pubsub-ingest.port" . | fromYaml }}
+{{- $health := include "pubsub-ingest.healthPort" . | fromYaml }}
 {{- $db := dict "ctx" . "database" .Values.database }}
 apiVersion: apps/v1
 kind: Deployment
@@ -390,6 +402,11 @@ spec:
             - name: {{ $port.name }}
               containerPort: {{ $port.port }}
               protocol: TCP
+            {{- if ne $health.name $port.name }}
+            - name: {{ $health.name }}
+              containerPort: {{ $health.port }}
+              protocol: TCP
+            {{- end }}
           envFrom:
             - configMapRef:
                 name: {{ include "pubsub-ingest.fullname" . }}
@@ -409,7 +426,7 @@ spec:
           {{ $probe }}:
             httpGet:
               path: {{ $p.path }}
-              port: {{ $port.name }}
+              port: {{ $health.name }}
             initialDelaySeconds: {{ $p.initialDelaySeconds }}
             periodSeconds: {{ $p.periodSeconds }}
             timeoutSeconds: {{ $p.timeoutSeconds }}

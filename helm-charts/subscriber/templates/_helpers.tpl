@@ -11,6 +11,11 @@ name: metrics
 port: {{ .Values.containerPorts.health }}
 {{- end }}
 
+{{/* The workload's port is its health port. */}}
+{{- define "pubsub-ingest.healthPort" -}}
+{{ include "pubsub-ingest.port" . }}
+{{- end }}
+
 {{/* Plain settings, as a map of environment variable name to string value. */}}
 {{- define "pubsub-ingest.config" -}}
 AWS_REGION: {{ .Values.config.awsRegion | quote }}

@@ -34,7 +34,12 @@ export async function readinessOf(checks: readonly ReadinessCheck[], shuttingDow
   return { ready, status: !ready ? 'unavailable' : degraded ? 'degraded' : 'ok', checks: Object.fromEntries(results) };
 }
 
-export function healthRouter({ readiness, registry }: { readiness: () => Promise<Readiness>; registry: Registry }): Router {
+export interface HealthRouterDeps {
+  readiness: () => Promise<Readiness>;
+  registry: Registry;
+}
+
+export function healthRouter({ readiness, registry }: HealthRouterDeps): Router {
   const router = new Router();
 
   router.get('/healthz', (ctx) => {

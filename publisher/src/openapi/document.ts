@@ -18,10 +18,15 @@ export interface OpenApiOptions {
   version?: string;
   /** Whether the routes need a bearer credential (AUTH_MODE=on); the committed document shows them as production serves them. */
   auth?: boolean;
+  /** Whether /healthz, /readyz and /metrics are on this port; not when HEALTH_PORT gives them a listener of their own. */
+  health?: boolean;
 }
 
+// The committed document lists them for every deployment; where they answer depends on HEALTH_PORT.
+const onHealthPort = 'On the API port without HEALTH_PORT; with it (as the Helm chart deploys the publisher), only on the health listener, and the API port answers 404.';
+
 /** The OpenAPI 3.1 document, built from the same zod schemas that validate requests. */
-export function openApiDocument({ topics, version = '0.1.0', auth = true }: OpenApiOptions = {}): ReturnType<typeof createDocument> {
+export function openApiDocument({ topics, version = '0.1.0', auth = true, health = true }: OpenApiOptions = {}): ReturnType<typeof createDocument> {
   const topicArn = topics?.length ? { topic_arn: IngestRequest.shape.topic_arn.meta({ override: { enum: topics } }) } : undefined;
   const request = topicArn ? IngestRequest.extend(topicArn).meta({ id: 'IngestRequest' }) : IngestRequest;
   const item = topicArn ? BatchItem.extend(topicArn).meta({ id: 'BatchItem' }) : BatchItem;
@@ -137,15 +142,20 @@ export function openApiDocument({ topics, version = '0.1.0', auth = true }: Open
           },
         },
       },
-      '/healthz': { get: { operationId: 'liveness', summary: 'Liveness', responses: { '200': { description: 'The process is alive.' } } } },
-      '/readyz': {
-        get: {
-          operationId: 'readiness',
-          summary: 'Readiness: the database and SNS are reachable',
-          responses: { '200': { description: 'Ready; status degraded when the database serves only in part (Citus workers unreachable).' }, '503': { description: 'A dependency is unreachable or the service is shutting down.' } },
-        },
-      },
-      '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format.' } } } },
+      ...(health
+        ? {
+            '/healthz': { get: { operationId: 'liveness', summary: 'Liveness', description: onHealthPort, responses: { '200': { description: 'The process is alive.' } } } },
+            '/readyz': {
+              get: {
+                operationId: 'readiness',
+                summary: 'Readiness: the database and SNS are reachable',
+                description: onHealthPort,
+                responses: { '200': { description: 'Ready; status degraded when the database serves only in part (Citus workers unreachable).' }, '503': { description: 'A dependency is unreachable or the service is shutting down.' } },
+              },
+            },
+            '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', description: onHealthPort, responses: { '200': { description: 'Prometheus text format.' } } } },
+          }
+        : {}),
     },
     components: {
       ...(auth

@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import type { Logger, Tracing } from '@pubsub-ingest/common';
 import type { Pool } from 'pg';
 import type { Authenticator } from './auth/authenticator';
-import { healthRouter, type HealthRouterDeps } from './health/health.router';
+import { healthRouter, livenessRouter, type HealthRouterDeps } from './health/health.router';
 import type { BodyBudget } from './limits/body-budget';
 import type { RateLimiter } from './limits/rate-limit';
 import type { HttpMetrics } from './http/http-metrics';
@@ -22,7 +22,7 @@ export interface AppDeps {
   idempotency: IdempotencyStore;
   topics: TopicAllowList;
   httpMetrics: HttpMetrics;
-  /** Health, readiness and metrics on the API port; absent when they have a listener of their own (HEALTH_PORT). */
+  /** Readiness and metrics on the API port; absent when they have a listener of their own (HEALTH_PORT), and only liveness stays here. */
   health?: HealthRouterDeps;
   clock: () => Date;
   tracing: Tracing;
@@ -31,7 +31,7 @@ export interface AppDeps {
   bodyBudget: BodyBudget;
 }
 
-/** The publisher's API: publishing, records and the OpenAPI document, with health, readiness and metrics unless they have a listener of their own. */
+/** The publisher's API: publishing, records, the OpenAPI document and liveness, with readiness and metrics unless they have a listener of their own. */
 export function createApp(deps: AppDeps): Koa {
   // The served document names the topics this instance accepts.
   const openapi = JSON.stringify(openApiDocument({ topics: deps.topics.names, auth: deps.authenticator.mode === 'on', health: deps.health !== undefined }));
@@ -46,7 +46,7 @@ export function createApp(deps: AppDeps): Koa {
   for (const feature of [
     publishRouter({ topics: deps.topics, publisher: deps.publisher, idempotency: deps.idempotency, logger: deps.logger, clock: deps.clock, tracing: deps.tracing, authenticate, rateLimiter: deps.rateLimiter, bodyBudget: deps.bodyBudget }),
     recordsRouter({ pool: deps.pool, clock: deps.clock, authenticate, rateLimiter: deps.rateLimiter }),
-    ...(deps.health ? [healthRouter(deps.health)] : []),
+    deps.health ? healthRouter(deps.health) : livenessRouter(),
   ]) {
     router.use(feature.routes());
   }

@@ -169,8 +169,8 @@ describe('argocd/', () => {
     test(`${environment}: the load balancer checks a path the API port answers; only Prometheus' namespace reaches the health port`, () => {
       const objects = renderChild(appNamed(environment, 'publisher')).objects;
       const annotations = objects.find((o) => o.kind === 'Ingress')?.metadata.annotations ?? assert.fail('no Ingress');
-      // /healthz, /readyz and /metrics answer 404 on the API port; this is what it answers 200 without a credential.
-      assert.equal(annotations['alb.ingress.kubernetes.io/healthcheck-path'], '/openapi.json');
+      // /readyz and /metrics answer 404 on the API port; liveness stays there, quiet in the logs, for the ALB.
+      assert.equal(annotations['alb.ingress.kubernetes.io/healthcheck-path'], '/healthz');
       assert.equal(annotations['alb.ingress.kubernetes.io/healthcheck-port'] ?? 'traffic-port', 'traffic-port');
       const rules = objects.find((o) => o.kind === 'NetworkPolicy').spec.ingress;
       const to = (port) => rules.filter((r) => r.ports.some((p) => p.port === port)).flatMap((r) => r.from);

@@ -39,13 +39,20 @@ export interface HealthRouterDeps {
   registry: Registry;
 }
 
-export function healthRouter({ readiness, registry }: HealthRouterDeps): Router {
+/** `/healthz`: the process answers. It tells nothing of the dependencies, so it may stay on the API port for a load balancer's checks. */
+export function livenessRouter(): Router {
   const router = new Router();
-
   router.get('/healthz', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { status: 'ok' };
   });
+  return router;
+}
+
+/** Liveness, and what only probes and scrapers should see: readiness names the dependencies' state, metrics everything. */
+export function healthRouter({ readiness, registry }: HealthRouterDeps): Router {
+  const router = new Router();
+  router.use(livenessRouter().routes());
 
   router.get('/readyz', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');

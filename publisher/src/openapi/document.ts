@@ -18,7 +18,7 @@ export interface OpenApiOptions {
   version?: string;
   /** Whether the routes need a bearer credential (AUTH_MODE=on); the committed document shows them as production serves them. */
   auth?: boolean;
-  /** Whether /healthz, /readyz and /metrics are on this port; not when HEALTH_PORT gives them a listener of their own. */
+  /** Whether /readyz and /metrics are on this port; not when HEALTH_PORT gives them a listener of their own. */
   health?: boolean;
 }
 
@@ -142,9 +142,9 @@ export function openApiDocument({ topics, version = '0.1.0', auth = true, health
           },
         },
       },
+      '/healthz': { get: { operationId: 'liveness', summary: 'Liveness', description: 'On the API port (for a load balancer\'s checks) and, with HEALTH_PORT, on the health listener too.', responses: { '200': { description: 'The process is alive.' } } } },
       ...(health
         ? {
-            '/healthz': { get: { operationId: 'liveness', summary: 'Liveness', description: onHealthPort, responses: { '200': { description: 'The process is alive.' } } } },
             '/readyz': {
               get: {
                 operationId: 'readiness',

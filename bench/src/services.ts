@@ -25,10 +25,12 @@ const LISTEN_ON = { publisher: ['HOST', 'PORT'], subscriber: ['HEALTH_HOST', 'HE
 export async function startService(name: keyof typeof LISTEN_ON, stack: Stack, options: ServiceOptions = {}): Promise<RunningService> {
   const port = await freePort();
   const [hostVariable, portVariable] = LISTEN_ON[name];
-  const profile: Record<string, string> = options.cpuProfile
-    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${JSON.stringify(options.cpuProfile.dir)} --cpu-prof-name=${JSON.stringify(options.cpuProfile.name)}` }
-    : {};
-  const env = { ...stack.serviceEnv, [hostVariable]: '127.0.0.1', [portVariable]: String(port), ...profile, ...options.env };
+  const profile = options.cpuProfile
+    ? `--cpu-prof --cpu-prof-dir=${JSON.stringify(options.cpuProfile.dir)} --cpu-prof-name=${JSON.stringify(options.cpuProfile.name)}`
+    : undefined;
+  // A scenario's own NODE_OPTIONS (the flood's heap sizes) and the profiler's go together.
+  const nodeOptions = [options.env?.NODE_OPTIONS, profile].filter(Boolean).join(' ');
+  const env = { ...stack.serviceEnv, [hostVariable]: '127.0.0.1', [portVariable]: String(port), ...options.env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
   // Its log lines (JSON at LOG_LEVEL=warn) are kept for error messages, not shown.
   const service = spawnService(name, env);
   const running = track(name, service.child, () => service.output().split('\n'));

@@ -54,6 +54,7 @@ RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx \
 WORKDIR /app
 # --max-old-space-size-percentage sizes V8's heap from the cgroup memory limit, so the
 # heap follows resources.limits.memory; the rest is left to buffers, code and stacks.
+# The publisher chart replaces it (config.nodeOptions) to add larger semispaces.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size-percentage=75
 COPY --from=build /src/package.json ./

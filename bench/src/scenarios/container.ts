@@ -1,3 +1,4 @@
+import { chartNodeOptions } from '../chart-values';
 import { ensureImages, runContainer, type Images, type RunningContainer } from '../containers';
 import { meterCpu, withCpu } from '../cpu-usage';
 import { runLoad } from '../load/autocannon-run';
@@ -26,7 +27,10 @@ async function underLoad(container: RunningContainer, load: () => Promise<Record
 async function publisherInContainer(context: ScenarioContext, images: Images): Promise<Record<string, number>> {
   const { stack, options } = context;
   await stack.freshMessaging();
-  const container = await runContainer('publisher', images.publisher, { ...stack.serviceEnv, DATABASE_POOL_SIZE: String(options.sizes.poolSize) }, MEMORY_LIMIT_MIB);
+  // The chart's NODE_OPTIONS (its heap sizes) go with its memory limit.
+  const nodeOptions = await chartNodeOptions();
+  const env = { ...stack.serviceEnv, DATABASE_POOL_SIZE: String(options.sizes.poolSize), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+  const container = await runContainer('publisher', images.publisher, env, MEMORY_LIMIT_MIB);
   try {
     return await underLoad(container, async () => {
       const { durationS } = options.sizes.publish;

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SNS_MAX_MESSAGE_BYTES } from '@pubsub-ingest/common';
 import autocannon from 'autocannon';
-import { parse as parseYaml } from 'yaml';
+import { asIfInContainer, chartNodeOptions, productionClientLimits, type ClientLimits } from '../chart-values';
 import { meterCpu, withCpu } from '../cpu-usage';
 import { runLoad, type LoadResult } from '../load/autocannon-run';
 import { every, fmt, progress } from '../progress';
@@ -19,23 +19,6 @@ import type { Scenario, ScenarioContext } from './context';
 import { connectionsFor } from './e2e-run';
 import { HIGHEST } from './sweep';
 
-const PRODUCTION_VALUES = resolve(__dirname, '..', '..', '..', 'helm-charts', 'publisher', 'values-production.yaml');
-
-interface ClientLimits {
-  messagesPerSecond: number;
-  burst: number;
-  bytesPerSecond: number;
-  bytesBurst: number;
-}
-
-/** The per-client limits the production values deploy, so the flood meets the publisher as it runs there. */
-async function productionClientLimits(): Promise<ClientLimits> {
-  const values = parseYaml(await readFile(PRODUCTION_VALUES, 'utf8')) as { config?: { rateLimit?: Partial<ClientLimits> } };
-  const limits = values.config?.rateLimit;
-  if (!limits?.messagesPerSecond || !limits.burst || !limits.bytesPerSecond || !limits.bytesBurst) throw new Error(`${PRODUCTION_VALUES} sets no complete config.rateLimit`);
-  return limits as ClientLimits;
-}
-
 const limitsEnv = (limits: ClientLimits | undefined): Record<string, string> =>
   limits
     ? {
@@ -47,11 +30,12 @@ const limitsEnv = (limits: ClientLimits | undefined): Record<string, string> =>
     : {};
 
 /**
- * The heap Node gives itself in the chart's default 256 MiB container (a 195 MiB heap limit, as
- * `npm run test:images` reports it): outside one, on a machine of many GiB, V8 would let the heap
- * grow far past what a pod may use before collecting, and the RSS would say nothing of the pod.
+ * The heap of the chart's container: its NODE_OPTIONS (the image's when it sets none), sized as in
+ * its default 256 MiB memory limit. Outside a container, on a machine of many GiB, V8 would let the
+ * heap grow far past what a pod may use before collecting, and the RSS would say nothing of the pod.
  */
-const CONTAINER_HEAP = '--max-old-space-size=192 --max-semi-space-size=1';
+const CONTAINER_MEMORY_MIB = 256;
+const IMAGE_NODE_OPTIONS = '--max-old-space-size-percentage=75';
 
 const describeLimits = (limits: ClientLimits | undefined) =>
   limits
@@ -228,7 +212,7 @@ async function runFlood(context: ScenarioContext, withClientLimits: boolean): Pr
         AUTH_MODE: 'on',
         AUTH_TOKENS_FILE: file,
         ...limitsEnv(limits),
-        NODE_OPTIONS: CONTAINER_HEAP,
+        NODE_OPTIONS: asIfInContainer((await chartNodeOptions()) ?? IMAGE_NODE_OPTIONS, CONTAINER_MEMORY_MIB),
       },
     });
     const url = publisher.url;

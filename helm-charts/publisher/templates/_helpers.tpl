@@ -48,6 +48,9 @@ PUBLISH_LINGER_MS: {{ $v.config.publishLingerMs | quote }}
 PUBLISH_MAX_IN_FLIGHT: {{ $v.config.publishMaxInFlight | quote }}
 SHUTDOWN_TIMEOUT_MS: {{ $v.config.shutdownTimeoutMs | quote }}
 HTTP_MAX_BODY_BYTES_IN_FLIGHT: {{ $v.config.maxBodyBytesInFlight | int64 | quote }}
+{{- with $v.config.nodeOptions }}
+NODE_OPTIONS: {{ . | quote }}
+{{- end }}
 RATE_LIMIT_MESSAGES_PER_SECOND: {{ $v.config.rateLimit.messagesPerSecond | quote }}
 RATE_LIMIT_BURST: {{ $v.config.rateLimit.burst | quote }}
 RATE_LIMIT_BYTES_PER_SECOND: {{ $v.config.rateLimit.bytesPerSecond | int64 | quote }}

@@ -35,7 +35,8 @@ const limitsEnv = (limits: ClientLimits | undefined): Record<string, string> =>
  * heap grow far past what a pod may use before collecting, and the RSS would say nothing of the pod.
  */
 const CONTAINER_MEMORY_MIB = 256;
-const IMAGE_NODE_OPTIONS = '--max-old-space-size-percentage=75';
+/** The image's NODE_OPTIONS, with the 1 MiB semispaces V8 picks for itself in 256 MiB (outside, it would size them from the machine). */
+const IMAGE_NODE_OPTIONS = '--max-old-space-size-percentage=75 --max-semi-space-size=1';
 
 const describeLimits = (limits: ClientLimits | undefined) =>
   limits

@@ -1,4 +1,4 @@
-import { chartNodeOptions } from '../chart-values';
+import { chartNodeOptions, productionClientLimits } from '../chart-values';
 import { ensureImages, runContainer, type Images, type RunningContainer } from '../containers';
 import { meterCpu, withCpu } from '../cpu-usage';
 import { runLoad } from '../load/autocannon-run';
@@ -8,6 +8,7 @@ import { sampleRss } from '../rss-sampler';
 import { round } from '../stats';
 import { measure, type Scenario, type ScenarioContext } from './context';
 import { fillQueue, verifyRows, waitQueueEmpty, watchRows } from './drain';
+import { answered, flood, floodBodies, LARGE_BODY_BYTES, limitsEnv, statusCount } from './flood';
 
 /** What the chart's pods get at most; the figure that matters is how much of it each service uses. */
 const MEMORY_LIMIT_MIB = 256;
@@ -63,6 +64,44 @@ async function publisherInContainer(context: ScenarioContext, images: Images): P
   }
 }
 
+/**
+ * The flood scenario's two flooders against the image, with the production values' per-client
+ * limits and the chart's heap sizes, in the chart's memory limit: what a pod's memory does when
+ * small POSTs and bodies of the largest size arrive as fast as the machine can send them. Without
+ * authentication both flooders are one client, their address; the bodies are refused unread (429)
+ * or read and refused (413). Fails if the kernel kills the container for memory.
+ */
+async function publisherFloodInContainer(context: ScenarioContext, images: Images): Promise<Record<string, number>> {
+  const { stack, options } = context;
+  const { durationS, floodConnections, largeConnections } = options.sizes.flood;
+  await stack.freshMessaging();
+  const nodeOptions = await chartNodeOptions();
+  const env = { ...stack.serviceEnv, DATABASE_POOL_SIZE: String(options.sizes.poolSize), ...limitsEnv(await productionClientLimits()), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+  const container = await runContainer('publisher', images.publisher, env, MEMORY_LIMIT_MIB);
+  try {
+    return await underLoad(container, async () => {
+      progress.step(`publisher container under a flood for ${durationS} s: small POSTs on ${floodConnections} connections, bodies of ${fmt.int(LARGE_BODY_BYTES / 1024)} KiB on ${largeConnections}`);
+      const body = floodBodies(stack.topicName);
+      const [small, large] = await Promise.all([
+        flood({ url: container.url, body: body.small.body, connections: floodConnections, durationS }),
+        flood({ url: container.url, body: body.large, connections: largeConnections, durationS }),
+      ]);
+      const figures = {
+        req_per_s: round((answered(small) + answered(large)) / durationS, 1),
+        answered_202: statusCount(small, 202),
+        answered_413: statusCount(large, 413),
+        answered_429: statusCount(small, 429) + statusCount(large, 429),
+        answered_503: statusCount(small, 503) + statusCount(large, 503),
+      };
+      progress.done(`publisher container under the flood: ${fmt.int(figures.req_per_s)} answers/s, not killed for memory`);
+      return figures;
+    });
+  } finally {
+    await container.stop();
+    await stack.emptyQueue();
+  }
+}
+
 async function subscriberInContainer(context: ScenarioContext, images: Images): Promise<Record<string, number>> {
   const { stack, options } = context;
   const messages = options.sizes.drain.messages;
@@ -89,17 +128,18 @@ async function subscriberInContainer(context: ScenarioContext, images: Images): 
 
 export const containerScenario: Scenario = {
   name: 'container',
-  what: `each service's image under podman with a ${MEMORY_LIMIT_MIB} MiB memory limit: peak RSS under the publish and drain loads`,
-  expected: () => ({ publisher: ['rss_mib', 'req_per_s_c64'], subscriber: ['rss_mib', 'msgs_per_s'] }),
+  what: `each service's image under podman with a ${MEMORY_LIMIT_MIB} MiB memory limit: peak RSS under the publish and drain loads, and the publisher's under the flood`,
+  expected: () => ({ publisher: ['rss_mib', 'req_per_s_c64'], publisher_flood: ['rss_mib', 'req_per_s'], subscriber: ['rss_mib', 'msgs_per_s'] }),
   run: async (context) => {
     const found = await ensureImages(!context.options.quick);
     if ('unavailable' in found) {
       progress.warn(`container: ${found.unavailable}`);
-      for (const system of ['publisher', 'subscriber']) context.unavailable.add(`container/${system}`);
-      return { publisher: { error: found.unavailable }, subscriber: { error: found.unavailable } };
+      for (const system of ['publisher', 'publisher_flood', 'subscriber']) context.unavailable.add(`container/${system}`);
+      return { publisher: { error: found.unavailable }, publisher_flood: { error: found.unavailable }, subscriber: { error: found.unavailable } };
     }
     return {
       publisher: await measure('container publisher', () => publisherInContainer(context, found.images)),
+      publisher_flood: await measure('container publisher under the flood', () => publisherFloodInContainer(context, found.images)),
       subscriber: await measure('container subscriber', () => subscriberInContainer(context, found.images)),
     };
   },

@@ -19,7 +19,7 @@ import type { Scenario, ScenarioContext } from './context';
 import { connectionsFor } from './e2e-run';
 import { HIGHEST } from './sweep';
 
-const limitsEnv = (limits: ClientLimits | undefined): Record<string, string> =>
+export const limitsEnv = (limits: ClientLimits | undefined): Record<string, string> =>
   limits
     ? {
         RATE_LIMIT_MESSAGES_PER_SECOND: String(limits.messagesPerSecond),
@@ -56,7 +56,7 @@ async function writeTokenFile(dir: string): Promise<{ file: string; tokens: Reco
 }
 
 /** The largest body the publish route reads (six times SNS's limit, for JSON escaping), less room for the envelope. */
-const LARGE_BODY_BYTES = 6 * SNS_MAX_MESSAGE_BYTES - 1024;
+export const LARGE_BODY_BYTES = 6 * SNS_MAX_MESSAGE_BYTES - 1024;
 
 /**
  * Bodies of the three clients. The steady producer's and the small flood's messages are what a
@@ -64,7 +64,7 @@ const LARGE_BODY_BYTES = 6 * SNS_MAX_MESSAGE_BYTES - 1024;
  * largest size the route reads whose message is too large for SNS: it costs the publisher the most
  * memory per request, and is refused (413) once read, so it adds nothing downstream.
  */
-function bodies(topic: string) {
+export function floodBodies(topic: string) {
   const steadyMessage = { client: 'steady', sensor: 'th-17', temperature: 21.5 };
   const smallMessage = { client: 'flood_small', sensor: 'th-99', temperature: 99.9 };
   const largeEnvelope = JSON.stringify({ topic_arn: topic, message: '' });
@@ -76,14 +76,14 @@ function bodies(topic: string) {
 }
 
 /** A flooding client in a worker thread of its own, so the bench's event loop still times the steady producer fairly. */
-function flood(options: { url: string; token: string; body: string; connections: number; durationS: number; overallRate?: number }): Promise<autocannon.Result> {
+export function flood(options: { url: string; token?: string; body: string; connections: number; durationS: number; overallRate?: number }): Promise<autocannon.Result> {
   return new Promise((resolvePromise, reject) => {
     autocannon(
       {
         url: `${options.url}/ingresar-datos`,
         method: 'POST',
         body: options.body,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+        headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
         connections: options.connections,
         duration: options.durationS,
         timeout: 10,
@@ -95,8 +95,8 @@ function flood(options: { url: string; token: string; body: string; connections:
   });
 }
 
-const statusCount = (result: autocannon.Result, status: number) => (result.statusCodeStats as Record<string, { count: number } | undefined>)[String(status)]?.count ?? 0;
-const answered = (result: autocannon.Result) => Object.values(result.statusCodeStats as Record<string, { count: number }>).reduce((sum, s) => sum + s.count, 0);
+export const statusCount = (result: autocannon.Result, status: number) => (result.statusCodeStats as Record<string, { count: number } | undefined>)[String(status)]?.count ?? 0;
+export const answered = (result: autocannon.Result) => Object.values(result.statusCodeStats as Record<string, { count: number }>).reduce((sum, s) => sum + s.count, 0);
 
 /** Answers by status over every route, from the publisher's own metrics. */
 function answersByStatus(samples: Map<string, number>): Map<string, number> {
@@ -202,7 +202,7 @@ async function runFlood(context: ScenarioContext, withClientLimits: boolean): Pr
   let publisher: RunningService | undefined;
   try {
     const { file, tokens } = await writeTokenFile(dir);
-    const body = bodies(stack.topicName);
+    const body = floodBodies(stack.topicName);
     const env = { DATABASE_POOL_SIZE: String(options.sizes.poolSize) };
     progress.step(`starting the subscriber and the publisher (authentication on; ${describeLimits(limits)})`);
     subscriber = await startService('subscriber', stack, { env: { ...env, POLLERS: String(options.sizes.pollers) } });

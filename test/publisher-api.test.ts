@@ -51,6 +51,12 @@ describe('publisher API: bad input gets a structured error, never a 500', () => 
     expect(error.message).toContain(String(SNS_MAX_MESSAGE_BYTES));
   });
 
+  it('When a message far past the limit also breaks the contract, then 413: its size is checked before its text is inspected', async () => {
+    const entries = Array.from({ length: 2_000 }, (_, i) => `"k${i}": "${'y'.repeat(200)}"`).join(', ');
+    const body = `{"topic_arn": "${messaging.topicName}", "message": {"k0": 1, ${entries}}}`;
+    await expectError(await raw(body), 413, 'payload_too_large');
+  });
+
   it('When a message just under the limit is posted, then it is accepted', async () => {
     const response = await postJson(ingestUrl, { topic_arn: messaging.topicName, message: 'x'.repeat(SNS_MAX_MESSAGE_BYTES - 1000) });
     expect(response.status).toBe(202);

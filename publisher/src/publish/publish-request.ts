@@ -1,4 +1,4 @@
-import { inspectJsonText, MAX_MESSAGE_DEPTH, messageBodyOf, UNSUPPORTED_ATTRIBUTE, type MessageBody } from '@pubsub-ingest/common';
+import { inspectJsonText, MAX_MESSAGE_DEPTH, messageBodyOf, messageBytesAtLeast, SNS_MAX_MESSAGE_BYTES, UNSUPPORTED_ATTRIBUTE, type MessageBody } from '@pubsub-ingest/common';
 import { AppError, errors } from '../http/app-error';
 import type { JsonBody } from '../http/json-body';
 import { BatchItem, fieldErrorsOf, IngestRequest } from './publish.schema';
@@ -30,6 +30,11 @@ export function parsePublishRequest(body: JsonBody, topics: TopicAllowList, shap
   const fieldOf = (path: readonly (string | number)[]) => (path.length ? path.join('.') : root);
   if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
     throw errors.field('validation_failed', root, `the ${shape} must be a JSON object`);
+  }
+
+  const atLeast = messageBytesAtLeast((body.value as { message?: unknown }).message, SNS_MAX_MESSAGE_BYTES);
+  if (atLeast > SNS_MAX_MESSAGE_BYTES) {
+    throw new AppError('payload_too_large', `the message takes more than ${SNS_MAX_MESSAGE_BYTES} bytes, all SNS accepts with its attributes`);
   }
 
   // The message sits one level below the body, so the body may nest one level deeper than a message.

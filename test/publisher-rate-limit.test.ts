@@ -8,6 +8,8 @@ import { createTestMessaging, type TestMessaging } from './support/messaging';
 import { postJson, rawRequest, startPublisher, type RunningPublisher } from './support/services';
 
 const MiB = 1024 * 1024;
+/** How long each 429 is held; short here so the suite stays quick. */
+const HOLD_MS = 400;
 
 describe('publisher per-client rate limits: 429 with Retry-After, one client never takes another\'s share', () => {
   let database: TestDatabase;
@@ -35,6 +37,7 @@ describe('publisher per-client rate limits: 429 with Retry-After, one client nev
         RATE_LIMIT_BURST: '500',
         RATE_LIMIT_BYTES_PER_SECOND: String(MiB),
         RATE_LIMIT_BYTES_BURST: String(1.5 * MiB),
+        RATE_LIMIT_REFUSAL_DELAY_MS: String(HOLD_MS),
       },
       { clock: () => new Date(now) },
     );
@@ -70,6 +73,19 @@ describe('publisher per-client rate limits: 429 with Retry-After, one client nev
     expect((await refusedBatch('a', 450)).status).toBe(422);
     const refused = await postJson(`${publisher.url}/ingresar-datos/lote`, Array.from({ length: 100 }, (_, i) => ({ topic_arn: messaging.topicName, message: { i } })), as('a'));
     expect({ status: refused.status, code: refused.json.error.code, retryAfter: refused.headers.get('retry-after') }).toEqual({ status: 429, code: 'rate_limited', retryAfter: '1' });
+  });
+
+  it('When a client is refused, then its 429 is held for the delay, and another client is answered meanwhile', async () => {
+    now += 10_000;
+    await refusedBatch('a', 500);
+    const started = performance.now();
+    const refusal = publishOne('a').then((r) => ({ status: r.status, ms: performance.now() - started }));
+    const other = publishOne('b').then((r) => ({ status: r.status, ms: performance.now() - started }));
+    const [refused, answered] = await Promise.all([refusal, other]);
+    expect(refused.status).toBe(429);
+    expect(refused.ms).toBeGreaterThanOrEqual(HOLD_MS - 5);
+    expect(answered.status).toBe(202);
+    expect(answered.ms).toBeLessThan(refused.ms);
   });
 
   it('When one client is limited, then another client still gets its whole burst', async () => {

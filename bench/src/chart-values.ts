@@ -17,12 +17,13 @@ export interface ClientLimits {
   burst: number;
   bytesPerSecond: number;
   bytesBurst: number;
+  refusalDelayMs: number;
 }
 
 /** The per-client limits the production values deploy, so a scenario meets the publisher as it runs there. */
 export async function productionClientLimits(): Promise<ClientLimits> {
   const limits = (await values('values-production.yaml')).config?.rateLimit;
-  if (!limits?.messagesPerSecond || !limits.burst || !limits.bytesPerSecond || !limits.bytesBurst) throw new Error(`${CHART}/values-production.yaml sets no complete config.rateLimit`);
+  if (!limits?.messagesPerSecond || !limits.burst || !limits.bytesPerSecond || !limits.bytesBurst || limits.refusalDelayMs === undefined) throw new Error(`${CHART}/values-production.yaml sets no complete config.rateLimit`);
   return limits as ClientLimits;
 }
 

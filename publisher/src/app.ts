@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Koa {
   ]) {
     router.use(feature.routes());
   }
-  const app = routedApp(router, deps);
+  const app = routedApp(router, deps, [deps.rateLimiter.holdRefusals()]);
   app.proxy = true;
   return app;
 }

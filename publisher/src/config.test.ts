@@ -81,6 +81,11 @@ describe('publisher configuration', () => {
     expect(loadConfig({ ...valid, RATE_LIMIT_BYTES_PER_SECOND: '1048576' }).RATE_LIMIT_BYTES_BURST).toBe(2 * 1572864);
   });
 
+  it('When no refusal delay is set, then a 429 is held a second; more than ten seconds is refused at start-up', () => {
+    expect(loadConfig(valid).RATE_LIMIT_REFUSAL_DELAY_MS).toBe(1000);
+    expect(() => loadConfig({ ...valid, RATE_LIMIT_REFUSAL_DELAY_MS: '10001' })).toThrow(/RATE_LIMIT_REFUSAL_DELAY_MS/);
+  });
+
   it('When the body budget is smaller than the largest body a route accepts, then start-up fails: such a request could never pass', () => {
     expect(() => loadConfig({ ...valid, HTTP_MAX_BODY_BYTES_IN_FLIGHT: '1048576' })).toThrow(/HTTP_MAX_BODY_BYTES_IN_FLIGHT must be at least 1572864/);
     expect(loadConfig(valid).HTTP_MAX_BODY_BYTES_IN_FLIGHT).toBe(16 * 1024 * 1024);

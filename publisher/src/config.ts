@@ -63,6 +63,8 @@ export const publisherEnv = z.object({
   RATE_LIMIT_BYTES_PER_SECOND: envVar.nonNegativeInt(0),
   RATE_LIMIT_BYTES_BURST: envVar.positiveInt(2 * LARGEST_BODY_BYTES),
   RATE_LIMIT_MAX_CLIENTS: envVar.positiveInt(100_000),
+  /** How long a 429 is held before it is sent: a client that retries at once can then cost the pod no more than one cheap answer per connection per hold; 0 answers at once. */
+  RATE_LIMIT_REFUSAL_DELAY_MS: envVar.nonNegativeInt(1000, 10_000),
   ...databaseEnv,
 });
 

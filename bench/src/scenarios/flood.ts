@@ -26,6 +26,7 @@ export const limitsEnv = (limits: ClientLimits | undefined): Record<string, stri
         RATE_LIMIT_BURST: String(limits.burst),
         RATE_LIMIT_BYTES_PER_SECOND: String(limits.bytesPerSecond),
         RATE_LIMIT_BYTES_BURST: String(limits.bytesBurst),
+        RATE_LIMIT_REFUSAL_DELAY_MS: String(limits.refusalDelayMs),
       }
     : {};
 

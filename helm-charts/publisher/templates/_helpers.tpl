@@ -55,6 +55,7 @@ RATE_LIMIT_MESSAGES_PER_SECOND: {{ $v.config.rateLimit.messagesPerSecond | quote
 RATE_LIMIT_BURST: {{ $v.config.rateLimit.burst | quote }}
 RATE_LIMIT_BYTES_PER_SECOND: {{ $v.config.rateLimit.bytesPerSecond | int64 | quote }}
 RATE_LIMIT_BYTES_BURST: {{ $v.config.rateLimit.bytesBurst | int64 | quote }}
+RATE_LIMIT_REFUSAL_DELAY_MS: {{ $v.config.rateLimit.refusalDelayMs | quote }}
 {{- include "pubsub-ingest.databaseConfig" . }}
 {{- end }}
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context, Middleware } from 'koa';
 import type { AuthState } from '../auth/authenticator';
 import { AppError } from '../http/app-error';
@@ -12,7 +13,11 @@ export interface RateLimitConfig {
   RATE_LIMIT_BYTES_PER_SECOND: number;
   RATE_LIMIT_BYTES_BURST: number;
   RATE_LIMIT_MAX_CLIENTS: number;
+  RATE_LIMIT_REFUSAL_DELAY_MS: number;
 }
+
+/** Refusals held at once; past it a 429 is sent at once, so holding can never cost more memory than this many idle requests. */
+const MAX_HELD_REFUSALS = 10_000;
 
 interface Limit {
   buckets: TokenBuckets;
@@ -31,13 +36,41 @@ interface Limit {
 export class RateLimiter {
   private readonly messages: Limit | undefined;
   private readonly bytes: Limit | undefined;
+  private readonly refusalDelayMs: number;
+  private held = 0;
 
   constructor(config: RateLimitConfig, clock: () => Date) {
+    this.refusalDelayMs = config.RATE_LIMIT_REFUSAL_DELAY_MS;
     const nowMs = () => clock().getTime();
     const limit = (rate: number, burst: number, unit: string): Limit | undefined =>
       rate > 0 ? { buckets: new TokenBuckets({ ratePerSecond: rate, burst, maxClients: config.RATE_LIMIT_MAX_CLIENTS }, nowMs), rate, burst, unit } : undefined;
     this.messages = limit(config.RATE_LIMIT_MESSAGES_PER_SECOND, config.RATE_LIMIT_BURST, 'messages');
     this.bytes = limit(config.RATE_LIMIT_BYTES_PER_SECOND, config.RATE_LIMIT_BYTES_BURST, 'body bytes');
+  }
+
+  /**
+   * Holds each 429 for RATE_LIMIT_REFUSAL_DELAY_MS before it is sent. A client that ignores
+   * Retry-After and retries at once on many connections would otherwise keep the pod busy answering
+   * refusals (and reading the bodies it sends after them); held, each connection costs one cheap
+   * answer per delay. A client that honours Retry-After (whole seconds, at least one) loses nothing.
+   * Registered outside the routes, so a held refusal holds no body budget and no in-flight slot.
+   */
+  holdRefusals(): Middleware {
+    return async (_ctx, next) => {
+      try {
+        await next();
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'rate_limited' && this.refusalDelayMs > 0 && this.held < MAX_HELD_REFUSALS) {
+          this.held++;
+          try {
+            await sleep(this.refusalDelayMs);
+          } finally {
+            this.held--;
+          }
+        }
+        throw err;
+      }
+    };
   }
 
   /** Takes `messages` from the caller's bucket, or throws 429 rate_limited. */

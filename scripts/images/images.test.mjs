@@ -169,7 +169,9 @@ describe('container images', () => {
     const values = {
       publisher: {
         image: repoAndTag(images.publisher),
-        config: { ...aws, allowedTopics: [{ name: 'data-ingestion-topic', arn: peers.messaging.topicArn }] },
+        // The shutdown tests stream as fast as one credential can send; they test shutdown, so that
+        // credential's per-client limit is raised out of their way (the bench's flood and jest test it).
+        config: { ...aws, allowedTopics: [{ name: 'data-ingestion-topic', arn: peers.messaging.topicArn }], rateLimit: { messagesPerSecond: 100_000, burst: 200_000 } },
         database: db,
       },
       subscriber: {

@@ -13,6 +13,12 @@ import { answered, flood, floodBodies, LARGE_BODY_BYTES, limitsEnv, statusCount 
 /** What the chart's pods get at most; the figure that matters is how much of it each service uses. */
 const MEMORY_LIMIT_MIB = 256;
 
+/** The publisher's image with the chart's memory limit and its NODE_OPTIONS (heap sizes), which go together. */
+async function runPublisherAsCharted({ stack, options }: ScenarioContext, images: Images, env: Record<string, string> = {}): Promise<RunningContainer> {
+  const nodeOptions = await chartNodeOptions();
+  return runContainer('publisher', images.publisher, { ...stack.serviceEnv, DATABASE_POOL_SIZE: String(options.sizes.poolSize), ...env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }, MEMORY_LIMIT_MIB);
+}
+
 /** Peak RSS while `load` runs, and whether the kernel had to kill the container for memory. */
 async function underLoad(container: RunningContainer, load: () => Promise<Record<string, number>>): Promise<Record<string, number>> {
   const rss = sampleRss(container.pid);
@@ -28,10 +34,7 @@ async function underLoad(container: RunningContainer, load: () => Promise<Record
 async function publisherInContainer(context: ScenarioContext, images: Images): Promise<Record<string, number>> {
   const { stack, options } = context;
   await stack.freshMessaging();
-  // The chart's NODE_OPTIONS (its heap sizes) go with its memory limit.
-  const nodeOptions = await chartNodeOptions();
-  const env = { ...stack.serviceEnv, DATABASE_POOL_SIZE: String(options.sizes.poolSize), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
-  const container = await runContainer('publisher', images.publisher, env, MEMORY_LIMIT_MIB);
+  const container = await runPublisherAsCharted(context, images);
   try {
     return await underLoad(container, async () => {
       const { durationS } = options.sizes.publish;
@@ -75,9 +78,7 @@ async function publisherFloodInContainer(context: ScenarioContext, images: Image
   const { stack, options } = context;
   const { durationS, floodConnections, largeConnections } = options.sizes.flood;
   await stack.freshMessaging();
-  const nodeOptions = await chartNodeOptions();
-  const env = { ...stack.serviceEnv, DATABASE_POOL_SIZE: String(options.sizes.poolSize), ...limitsEnv(await productionClientLimits()), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
-  const container = await runContainer('publisher', images.publisher, env, MEMORY_LIMIT_MIB);
+  const container = await runPublisherAsCharted(context, images, limitsEnv(await productionClientLimits()));
   try {
     return await underLoad(container, async () => {
       progress.step(`publisher container under a flood for ${durationS} s: small POSTs on ${floodConnections} connections, bodies of ${fmt.int(LARGE_BODY_BYTES / 1024)} KiB on ${largeConnections}`);
